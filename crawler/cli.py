@@ -1,0 +1,318 @@
+"""The ``healtharchive`` command line: a thin layer over the crawler, the pipelines and
+the storage packages. Errors a user can fix print one line and exit with status 2."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from crawler import __version__
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as exc:
+        print(f"healtharchive: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("healtharchive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="healtharchive",
+        description="Crawl health and wellness sites into a relational archive of their articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"healtharchive {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    crawl = sub.add_parser("crawl", help="crawl sites into the archive",
+                           description="Crawl the given sites (scope: the start URLs' hosts, port "
+                           "included) and archive every article and glossary page found.")
+    crawl.add_argument("urls", nargs="+", metavar="URL", help="start URL(s) of the site(s)")
+    _add_db(crawl)
+    _add_crawl_options(crawl)
+    crawl.set_defaults(handler=cmd_crawl)
+
+    export = sub.add_parser("export", help="export archived articles (JSON Lines or CSV)",
+                            description="One record per archived article; JSON Lines records "
+                            "follow article.schema.json.")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format")
+    _add_db(export)
+    export.add_argument("--out", metavar="PATH", help="output file (default: standard output)")
+    export.add_argument("--site", help="only articles of this site (host without www.)")
+    export.add_argument("--versions", action="store_true", help="every archived version, not only the latest")
+    export.set_defaults(handler=cmd_export)
+
+    extract = sub.add_parser("extract", help="extract saved HTML pages, no crawl, no storage",
+                             description="Run extraction and normalisation on saved HTML pages and print "
+                             "one JSON record per page (JSON Lines, input order). '-' reads standard "
+                             "input; .gz files are read compressed.")
+    extract.add_argument("files", nargs="+", metavar="FILE", help="HTML file(s), '-' for standard input")
+    extract.add_argument("--url", help="the URL the page(s) came from (default: the page's canonical link)")
+    extract.set_defaults(handler=cmd_extract)
+
+    demo = sub.add_parser("demo", help="serve the bundled example site and crawl it",
+                          description="Serve examples/site/ on 127.0.0.1, crawl it with the same code "
+                          "path as 'crawl' into the archive, and print what was archived.")
+    _add_db(demo)
+    demo.add_argument("--site-dir", type=Path, help="site folder to serve (default: examples/site)")
+    demo.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    demo.set_defaults(handler=cmd_demo)
+
+    runs = sub.add_parser("runs", help="list past crawl runs with their stats")
+    _add_db(runs)
+    runs.add_argument("--limit", type=int, default=20, help="how many runs (newest first)")
+    runs.set_defaults(handler=cmd_runs)
+    return parser
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="DB", help="SQLAlchemy URL or SQLite file path (default: "
+                        "$HEALTHARCHIVE_DB or ./healtharchive.db)")
+
+
+def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N HTML pages")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="extraction processes (default: one per core; 0: in the crawler process)")
+    parser.add_argument("--delay", type=float, metavar="SECONDS",
+                        help="minimum delay between requests to one host (default 0.25; AutoThrottle on)")
+    parser.add_argument("--concurrency", type=int, metavar="N", help="parallel requests per host (default 4)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="download timeout (default 30)")
+    parser.add_argument("--ignore-robots", action="store_true",
+                        help="do not obey robots.txt (only for sites you own)")
+    parser.add_argument("--log-level", default="WARNING",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="log verbosity (default WARNING)")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+# -- commands -------------------------------------------------------------------------
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawler.runner import CrawlOptions
+
+    urls = [_check_start_url(u) for u in args.urls]
+    database_url = _open_database(args.db)
+    options = CrawlOptions(
+        start_urls=tuple(urls), database_url=database_url, max_pages=args.max_pages,
+        workers=args.workers, delay=args.delay, concurrency=args.concurrency, timeout=args.timeout,
+        progress_interval=0 if args.quiet else 5, log_level=args.log_level,
+        obey_robots=not args.ignore_robots,
+    )
+    return _run_and_report(options, sys.stdout)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.export import write_csv, write_jsonl
+
+    from storage.db import open_archive
+    engine = _engine(args.db, open_archive)
+    writer = write_jsonl if args.format == "jsonl" else write_csv
+    filters: dict[str, Any] = {"versions": args.versions, "site": args.site}
+    if args.out:
+        try:
+            out = open(args.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc.strerror}") from exc
+        with out:
+            count = writer(engine, out, **filters)
+        print(f"exported {count} records to {args.out}", file=sys.stderr)
+    else:
+        writer(engine, sys.stdout, **filters)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipelines.process import process_page
+    from pipelines.records import FetchedPage, Rejection
+
+    pages = list(_read_inputs(args.files))  # read all first: an unreadable file fails early
+    now = datetime.now(UTC)
+    for name, body in pages:
+        url = args.url or (name if name.startswith(("http://", "https://")) else _file_url(name))
+        result = process_page(FetchedPage(url=url, body=body, fetched_at=now, content_type=None))
+        if isinstance(result, Rejection):
+            record: dict[str, Any] = {"url": result.url, "error": result.reason}
+            if result.detail:
+                record["detail"] = result.detail
+        else:
+            stamp = now.isoformat(timespec="seconds")
+            record = {**result.to_record(), "first_seen": stamp, "last_seen": stamp, "version": 1}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.runner import CrawlOptions
+    from crawler.serve import start_site_server
+
+    site_dir = _find_site_dir(args.site_dir)
+    database_url = _open_database(args.db)
+    server, _ = start_site_server(site_dir, port=_free_preferred_port(8377))
+    print(f"serving {site_dir} at {server.base_url}/", file=sys.stderr)
+    options = CrawlOptions(start_urls=(f"{server.base_url}/",), database_url=database_url,
+                           workers=args.workers, delay=0.0, concurrency=8, progress_interval=2)
+    try:
+        status = _run_and_report(options, sys.stdout)
+    finally:
+        server.shutdown()
+    _print_archive_table(database_url, site="127.0.0.1", out=sys.stdout)
+    return status
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from storage.db import open_archive
+    from storage.queries import list_runs
+
+    engine = _engine(args.db, open_archive)
+    for run in list_runs(engine, limit=args.limit):
+        stats = run.get("stats") or {}
+        print(f"run {run['id']:>4}  {run.get('status', ''):<11} {run.get('started_at') or ''}  "
+              f"pages {stats.get('pages_fetched', 0)}  new {stats.get('articles_new', 0)}  "
+              f"updated {stats.get('articles_updated', 0)}  unchanged {stats.get('articles_unchanged', 0)}  "
+              f"errors {stats.get('errors', 0)}")
+    return 0
+
+
+# -- helpers --------------------------------------------------------------------------
+def _run_and_report(options: Any, out: TextIO) -> int:
+    from crawler.runner import run_crawl
+
+    started = time.monotonic()
+    outcome = run_crawl(options)
+    elapsed = time.monotonic() - started
+    print(format_summary(outcome, elapsed), file=out)
+    if outcome.unreachable:
+        raise UserError("cannot reach " + ", ".join(outcome.unreachable))
+    return 0
+
+
+def format_summary(outcome: Any, elapsed: float) -> str:
+    stats = outcome.stats
+
+    def breakdown(prefix: str) -> str:
+        parts = sorted((k.split("/", 2)[2], v) for k, v in stats.items()
+                       if k.startswith(f"healtharchive/{prefix}/"))
+        return f"  ({', '.join(f'{k} {v}' for k, v in parts)})" if parts else ""
+
+    lines = [
+        f"crawl finished in {elapsed:.1f}s (run {outcome.run_id}, {outcome.finish_reason or 'done'})",
+        f"  pages fetched:  {outcome.count('pages_fetched')}",
+        f"  articles:       {outcome.count('articles_new')} new, {outcome.count('articles_updated')} updated, "
+        f"{outcome.count('articles_unchanged')} unchanged",
+        f"  skipped:        {outcome.count('skipped')} (non-articles, robots.txt){breakdown('skipped')}",
+        f"  errors:         {outcome.count('errors')}{breakdown('errors')}",
+    ]
+    return "\n".join(lines)
+
+
+def _check_start_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(f"not an http(s) URL: {url!r}")
+    return url.strip()
+
+
+def _open_database(value: str | None) -> str:
+    """Resolve and migrate the archive now, so a bad URL fails before any crawling."""
+    from storage.db import open_archive, resolve_database_url
+
+    url = resolve_database_url(value)
+    _engine(url, open_archive).dispose()
+    return url
+
+
+def _engine(value: str | None, opener: Any) -> Any:
+    from storage.db import ArchiveError
+
+    try:
+        return opener(value)
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _read_inputs(files: list[str]) -> Iterator[tuple[str, bytes]]:
+    for name in files:
+        try:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                data = Path(name).read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {name}: {exc.strerror or exc}") from exc
+        if name.endswith(".gz") or data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError) as exc:
+                raise UserError(f"cannot read {name}: not a valid gzip file") from exc
+        yield name, data
+
+
+def _file_url(name: str) -> str:
+    return "file:///dev/stdin" if name == "-" else Path(name).resolve().as_uri()
+
+
+def _find_site_dir(given: Path | None) -> Path:
+    candidates = [given] if given else [
+        Path.cwd() / "examples" / "site", Path(__file__).resolve().parents[1] / "examples" / "site"]
+    for path in candidates:
+        if path and (path / "index.html").is_file():
+            return path
+    raise UserError("example site not found: run from the healtharchive source folder or pass --site-dir")
+
+
+def _free_preferred_port(preferred: int) -> int:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", preferred))
+        except OSError:
+            return 0
+    return preferred
+
+
+def _print_archive_table(database_url: str, *, site: str, out: TextIO) -> None:
+    from storage.db import open_archive
+    from storage.queries import archive_summary
+
+    engine = open_archive(database_url)
+    rows = [r for r in archive_summary(engine) if r.get("site", site) == site]
+    engine.dispose()
+    print(f"\narchived {len(rows)} pages:", file=out)
+    print(f"{'kind':<9}{'published':<12}{'refs':>5}  {'authors':<28}title", file=out)
+    for row in rows:
+        authors = (row.get("authors") or "")[:26]
+        print(f"{row.get('kind', ''):<9}{str(row.get('published') or '-')[:10]:<12}"
+              f"{row.get('reference_count', 0):>5}  {authors:<28}{(row.get('title') or '')[:60]}", file=out)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(main())

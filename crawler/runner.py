@@ -1,0 +1,86 @@
+"""Running one crawl in this process with the real Scrapy stack, and its outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+
+from crawler.spiders.site import SiteSpider, scope_of
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    start_urls: tuple[str, ...]
+    database_url: str | None = None
+    max_pages: int | None = None
+    workers: int | None = None
+    delay: float | None = None
+    concurrency: int | None = None
+    timeout: float | None = None
+    progress_interval: float = 0
+    log_level: str = "WARNING"
+    obey_robots: bool = True
+    extra_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    run_id: int | None
+    stats: dict[str, Any]
+    unreachable: tuple[str, ...]
+    finish_reason: str
+
+    def count(self, key: str) -> int:
+        return int(self.stats.get(f"healtharchive/{key}", 0))
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    settings = get_project_settings()
+    if not settings.get("BOT_NAME") == "healtharchive":  # run outside the project folder
+        settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {
+        "ARCHIVE_DATABASE_URL": options.database_url,
+        "ARCHIVE_START_URLS": list(options.start_urls),
+        "ARCHIVE_PROGRESS_INTERVAL": options.progress_interval,
+        "LOG_LEVEL": options.log_level,
+        "ROBOTSTXT_OBEY": options.obey_robots,
+    }
+    if options.workers is not None:
+        overrides["ARCHIVE_WORKERS"] = options.workers
+    if options.delay is not None:
+        overrides["DOWNLOAD_DELAY"] = options.delay
+        if options.delay == 0:
+            overrides["AUTOTHROTTLE_START_DELAY"] = 0.0
+            overrides["DOWNLOAD_DELAY_JITTER"] = 0.0
+    if options.concurrency is not None:
+        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
+        overrides["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(options.concurrency)
+    if options.timeout is not None:
+        overrides["DOWNLOAD_TIMEOUT"] = options.timeout
+    contact = settings.get("ARCHIVE_CONTACT")
+    if contact:
+        overrides["USER_AGENT"] = f"{settings.get('USER_AGENT')[:-1]}; +{contact})"
+    overrides.update(options.extra_settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(options: CrawlOptions) -> CrawlOutcome:
+    """Crawl the start URLs into the archive; blocks until the crawl ends. One crawl
+    per process (the Twisted reactor cannot be restarted)."""
+    process = CrawlerProcess(crawl_settings(options))
+    crawler = process.create_crawler(SiteSpider)
+    process.crawl(crawler, start_urls=list(options.start_urls), max_pages=options.max_pages)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    spider = crawler.spider
+    reached = getattr(spider, "reached_hosts", set())
+    unreachable = tuple(u for u in options.start_urls if not scope_of(u) & reached)
+    return CrawlOutcome(
+        run_id=stats.get("healtharchive/run_id"), stats=stats, unreachable=unreachable,
+        finish_reason=str(stats.get("finish_reason", "")),
+    )

@@ -1,0 +1,216 @@
+"""Bylines and author boxes in the DOM: who is credited, with role, bio and profile link.
+
+Candidates are found generically: elements named for authors (``author-box``,
+``byline``, ``itemprop=author``, ``rel=author``) and short elements whose text
+reads as a byline ("By Jane Roe, RD", "Medically reviewed by ..."). The text of
+each candidate is parsed by ``pipelines.bylines``; the candidates are removed from
+the tree so the body text no longer carries them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from pipelines.bylines import clean_bio, is_byline_text, parse_byline, split_name_role
+from pipelines.dom import HtmlElement, class_tokens, element_text, text_lines
+from pipelines.records import Author
+from pipelines.urls import absolute_url
+
+_AUTHOR_NAMES = re.compile(
+    r"(?:^|[^a-z])(author|authors|byline|bylines|writer|contributor|contributors|reviewer|"
+    r"reviewers|reviewed|review-by|medically|factcheck|fact-check|expert|credentials|"
+    r"authorbox|author-box|about-the-author|meet-the-author|post-author|entry-author)(?:$|[^a-z])"
+)
+_NOT_AUTHOR = re.compile(r"authority|author-comment|comment-author|bypostauthor")
+_ROLE_NAMES = re.compile(r"role|jobtitle|job-title|credential|position|specialty|designation|title")
+_BIO_NAMES = re.compile(r"bio|description|about|summary")
+_NAME_NAMES = re.compile(r"(?:^|[^a-z])(name|author-name|fn)(?:$|[^a-z])")
+PROFILE_PATH = re.compile(
+    r"/(author|authors|autor|auteur|team|staff|people|contributors?|experts?|profile|"
+    r"doctors?|providers?|writers?|editors?|reviewers?|our-team|medical-review-board)/",
+    re.IGNORECASE,
+)
+_PERSON_LIKE = re.compile(r"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,4}$")
+_DATE_LIKE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+MAX_BOX_CHARS = 1500
+
+
+@dataclass(slots=True)
+class AuthorFindings:
+    authors: list[Author] = field(default_factory=list)
+    elements: list[HtmlElement] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+
+
+def find_authors(doc: HtmlElement, *, base_url: str) -> AuthorFindings:
+    """Authors credited in the page body, in page order, and the elements that carry them."""
+    body = doc.find("body")
+    findings = AuthorFindings()
+    if body is None:
+        return findings
+    for el in _candidate_elements(body):
+        lines = text_lines(el)
+        authors = _authors_in_box(el, lines, base_url=base_url)
+        findings.date_lines.extend(line for line in lines if _DATE_LIKE.search(line) and len(line) < 160)
+        if authors:
+            findings.authors.extend(authors)
+            findings.elements.append(el)
+        elif _is_named_author_box(el):
+            findings.elements.append(el)
+    return findings
+
+
+def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
+    """Outermost author-named elements plus short byline-text elements, in page order."""
+    chosen: list[HtmlElement] = []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article", "script", "style"):
+            continue
+        if any(_is_ancestor(c, el) for c in chosen):
+            continue
+        if el.tag in ("nav", "footer", "header") and not _is_named_author_box(el):
+            continue
+        if _inside_listing_chrome(el):
+            continue
+        text = element_text(el)
+        if not text or len(text) > MAX_BOX_CHARS:
+            continue
+        if _is_named_author_box(el) or el.get("rel") == "author":
+            chosen.append(el)
+        elif len(text) <= 200 and is_byline_text(text) and not _has_block_child_with_byline(el):
+            chosen.append(el)
+    return chosen
+
+
+def _inside_listing_chrome(el: HtmlElement) -> bool:
+    return any(a.tag in ("nav", "footer") or "comment" in class_tokens(a) for a in el.iterancestors())
+
+
+def _has_block_child_with_byline(el: HtmlElement) -> bool:
+    return any(
+        isinstance(c.tag, str) and c.tag in ("p", "div", "span", "li", "a", "strong")
+        and is_byline_text(element_text(c)) for c in el
+    )
+
+
+def _is_named_author_box(el: HtmlElement) -> bool:
+    names = class_tokens(el)
+    if el.get("itemprop") in ("author", "reviewedBy", "editor", "creator"):
+        return True
+    return bool(names and _AUTHOR_NAMES.search(names) and not _NOT_AUTHOR.search(names))
+
+
+def _is_ancestor(ancestor: HtmlElement, el: HtmlElement) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str) -> list[Author]:
+    """Parse one candidate: byline lines first; else a name element or name-like line."""
+    links = _profile_links(el, base_url)
+    authors: list[Author] = []
+    consumed: set[int] = set()
+    pending_label: str | None = None
+    for i, line in enumerate(lines):
+        line = re.sub(r"\s+([,;])", r"\1", line)
+        if pending_label:
+            line = f"{pending_label} {line}"
+            pending_label = None
+        if re.fullmatch(r"(?i)(written |medically reviewed |reviewed |fact[- ]checked |edited )?by:?|por|par|von", line):
+            pending_label = line
+            consumed.add(i)
+            continue
+        if is_byline_text(line):
+            parsed = parse_byline(line)
+            if parsed:
+                authors.extend(parsed)
+                consumed.add(i)
+    if not authors:
+        name_el = _first_named(el, _NAME_NAMES) or _profile_anchor(el, base_url)
+        name_text = element_text(name_el) if name_el is not None else None
+        if not name_text:
+            name_text = next((ln for ln in lines if _PERSON_LIKE.match(ln)), None)
+        if not name_text or not _is_named_author_box(el) and el.get("rel") != "author":
+            return []
+        name, role = split_name_role(name_text)
+        if not name:
+            return []
+        authors.append(Author(name=name, role=role))
+        consumed.update(i for i, ln in enumerate(lines) if ln == name_text)
+    return [_complete(a, el, lines, consumed, links) for a in authors] if len(authors) == 1 else [
+        _with_link(a, links) for a in authors
+    ]
+
+
+def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[int],
+              links: dict[str, str]) -> Author:
+    """Fill role and bio of a single credited person from the rest of the box."""
+    role = author.role
+    bio = None
+    role_el = _first_named(el, _ROLE_NAMES)
+    bio_el = _first_named(el, _BIO_NAMES)
+    if role is None and role_el is not None:
+        candidate = element_text(role_el)
+        if 0 < len(candidate) <= 100 and candidate.lower() != author.name.lower():
+            role = candidate
+    if bio_el is not None and len(element_text(bio_el)) >= 40:
+        bio = element_text(bio_el)
+    rest = [ln for i, ln in enumerate(lines) if i not in consumed and not _is_name_line(ln, author.name)]
+    if role is None:
+        role = next((ln for ln in rest if _looks_like_role(ln)), None)
+    if bio is None:
+        long_lines = [ln for ln in rest if len(ln) >= 60 and ln != role]
+        bio = max(long_lines, key=len) if long_lines else None
+    return _with_link(replace(author, role=role, bio=clean_bio(bio)), links)
+
+
+def _with_link(author: Author, links: dict[str, str]) -> Author:
+    if author.url:
+        return author
+    key = author.name.lower()
+    url = next((u for text, u in links.items() if key and key in text), None)
+    if url is None and len(links) == 1:
+        url = next(iter(links.values()))
+    return replace(author, url=url)
+
+
+def _profile_links(el: HtmlElement, base_url: str) -> dict[str, str]:
+    """Profile links in the box, keyed by their lower-case link text."""
+    links: dict[str, str] = {}
+    for a in el.iter("a"):
+        url = absolute_url(a.get("href"), base_url)
+        if url and (PROFILE_PATH.search(url) or a.get("rel") == "author"):
+            links.setdefault(element_text(a).lower() or url, url)
+    if el.tag == "a" and (url := absolute_url(el.get("href"), base_url)) and PROFILE_PATH.search(url):
+        links.setdefault(element_text(el).lower(), url)
+    return links
+
+
+def _profile_anchor(el: HtmlElement, base_url: str) -> HtmlElement | None:
+    for a in el.iter("a"):
+        url = absolute_url(a.get("href"), base_url)
+        if url and PROFILE_PATH.search(url) and element_text(a):
+            return a
+    return None
+
+
+def _first_named(el: HtmlElement, pattern: re.Pattern[str]) -> HtmlElement | None:
+    for child in el.iter():
+        if child is el or not isinstance(child.tag, str):
+            continue
+        if pattern.search(class_tokens(child)) and element_text(child):
+            return child
+    return None
+
+
+def _is_name_line(line: str, name: str) -> bool:
+    low = line.lower()
+    return name.lower() in low and len(line) <= len(name) + 12
+
+
+def _looks_like_role(line: str) -> bool:
+    if not 2 <= len(line) <= 90 or _DATE_LIKE.search(line) or is_byline_text(line):
+        return False
+    if line.endswith((".", "!", "?")) and len(line.split()) > 6:
+        return False
+    return not line.lower().startswith(("more ", "view ", "read ", "see ", "follow", "all posts"))

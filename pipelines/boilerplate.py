@@ -1,0 +1,253 @@
+"""Boilerplate in the DOM: consent banners, ad-block pleas, affiliate and product
+boxes, disclosures, newsletter boxes, share bars, related lists, comments.
+
+Two generic signals, no per-site rule:
+- class/id/role tokens that name a boilerplate component (``cookie-banner``,
+  ``share-bar``, ``related-posts``);
+- text signatures of such components (``As an Amazon Associate``, ``We use
+  cookies``, ``disable your ad blocker``), from which the smallest box-like
+  container around the match is removed.
+Neither may remove the article container or anything holding a large share of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
+
+# Tokens of class/id/role values: split at non-letters, matched whole.
+BOILERPLATE_TOKENS = frozenset(
+    "cookie cookies consent gdpr ccpa cmp onetrust cookiebot newsletter subscribe subscription "
+    "signup optin share sharing sharebar social socials sharethis addthis related relatedposts "
+    "recommended recirculation comments comment respond disqus commentlist adblock adblocker "
+    "advert advertisement advertising ads adslot adunit adsense sponsor sponsored affiliate "
+    "affiliates promo promotion popup modal overlay breadcrumb breadcrumbs sidebar "
+    "toc skiplink pagination pager paywall donate donation outbrain taboola".split()
+)
+# Component names that appear as a token pair, e.g. "product-box", "read-more".
+BOILERPLATE_PAIRS = frozenset({
+    ("product", "box"), ("product", "card"), ("product", "widget"), ("read", "more"),
+    ("more", "stories"), ("you", "may"), ("also", "like"), ("post", "navigation"),
+    ("mailing", "list"), ("email", "signup"), ("ad", "block"), ("ad", "container"),
+    ("ad", "wrapper"), ("ad", "slot"), ("table", "contents"), ("sign", "up"),
+    ("sr", "only"), ("screen", "reader"), ("visually", "hidden"), ("print", "only"),
+    ("banner", "ad"),
+})
+# CMS classes that describe the post (WordPress "tag-ads", "category-social",
+# "comments-open"), not a component: ignored when reading names.
+TAXONOMY_CLASS = re.compile(
+    r"^(?:tag|category|cat|postid|format|status|type|has|comments|single|term|topic)-"
+)
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
+
+DISCLOSURE = re.compile(
+    r"as an amazon associate|from qualifying purchases|"
+    r"(?:we|i|may) (?:may )?(?:earn|receive|get) (?:a )?(?:small |tiny )?(?:commission|compensation|fee)|"
+    r"(?:contains|includes|uses|use) affiliate links|affiliate (?:links?|commissions?)|"
+    r"at no (?:extra|additional) cost to you|paid (?:a )?commission|"
+    r"enlaces? de afiliados?|liens? affili[ée]s?|affiliate-links?|provisions?-links?|"
+    r"ganamos una comisi[oó]n|nous (?:pouvons )?(?:touch|per[cç]ev)\w* une commission",
+    re.IGNORECASE,
+)
+ADBLOCK = re.compile(
+    r"ad ?-?block(?:er|ing)?\b|disabl\w* (?:your |the )?ad|whitelist\w* (?:us|our)|"
+    r"turn off (?:your )?ad|bloqueador de anuncios|bloqueur de publicit",
+    re.IGNORECASE,
+)
+CONSENT = re.compile(
+    r"we use cookies|(?:this|our) (?:web)?site uses cookies|uses cookies to|cookie (?:preferences|settings|policy|consent)|"
+    r"accept (?:all )?cookies|(?:analytics|marketing|personali[sz]ation|functional|necessary|performance|advertising) cookies|"
+    r"manage (?:your )?(?:cookie )?preferences|do not sell my|"
+    r"utilizamos cookies|usamos cookies|nous utilisons des cookies|wir verwenden cookies",
+    re.IGNORECASE,
+)
+NEWSLETTER = re.compile(
+    r"(?:sign up|subscribe|register) (?:for|to) (?:our|the|my) (?:free |weekly |daily )?(?:newsletter|mailing list|emails?)|"
+    r"join (?:our|the) (?:newsletter|mailing list|community)|get (?:our|the) (?:free )?newsletter|"
+    r"enter your email|delivered to your inbox|suscr[ií]bete|abonnez-vous|inscrivez-vous",
+    re.IGNORECASE,
+)
+SHARE = re.compile(r"^(?:share|share this(?: article| post)?|share on \w+|tweet|pin it|email)$", re.IGNORECASE)
+CTA = re.compile(
+    r"^(?:check (?:the )?(?:latest )?price|buy (?:it )?(?:now|on \w+|here)|shop now|see (?:the )?(?:latest )?price|"
+    r"view (?:it )?on amazon|view (?:deal|product|price)|get (?:it|yours|the deal) (?:on|at|now|here)|"
+    r"see (?:it )?on amazon|check (?:it out )?on amazon|available on amazon|add to cart)\b",
+    re.IGNORECASE,
+)
+RELATED_HEADING = re.compile(
+    r"^(?:related(?: posts| articles| stories| reading)?|you may also like|you might also like|"
+    r"read (?:more|next)|more (?:from|on|stories|articles)|recommended (?:articles|reading|for you)|"
+    r"popular (?:posts|articles)|trending|further reading|keep reading|latest (?:posts|articles)|"
+    r"art[ií]culos relacionados|[àa] lire aussi|sur le m[êe]me sujet)\b",
+    re.IGNORECASE,
+)
+TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER)
+
+
+@dataclass(slots=True)
+class CleaningReport:
+    """What the cleaner found and removed."""
+
+    removed: int = 0
+    disclosure_found: bool = False
+    reasons: list[str] | None = None
+
+
+def has_boilerplate_name(el: HtmlElement) -> bool:
+    names = [n for n in class_tokens(el).split() if not TAXONOMY_CLASS.match(n)]
+    tokens = [t for t in _TOKEN_SPLIT.split(" ".join(names)) if t]
+    if not tokens:
+        return False
+    if any(t in BOILERPLATE_TOKENS for t in tokens):
+        return True
+    return any(pair in BOILERPLATE_PAIRS for pair in zip(tokens, tokens[1:], strict=False))
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return (
+        "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
+        or el.get("aria-hidden") == "true" and el.tag not in ("svg", "i", "span")
+    )
+
+
+def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> CleaningReport:
+    """Remove boilerplate from ``doc`` in place. ``root`` is the article container
+    (never removed, nor any of its ancestors, nor a box holding >40% of its text)."""
+    report = CleaningReport(reasons=[])
+    body = doc.find("body")
+    if body is None:
+        return report
+    root = root if root is not None else body
+    keep = _protected(root)
+    root_text = element_text(root)
+    root_len = max(len(root_text), 1)
+    report.disclosure_found = bool(DISCLOSURE.search(root_text))
+
+    def removable(el: HtmlElement, limit: int) -> bool:
+        if el in keep or el.tag in PROTECTED_TAGS:
+            return False
+        size = len(element_text(el))
+        if size > limit:
+            return False
+        return not (_is_inside(el, root) and size > 0.4 * root_len)
+
+    # 1. Components named as boilerplate, and hidden elements.
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el in keep:
+            continue
+        if (is_hidden(el) or has_boilerplate_name(el)) and removable(el, 20000):
+            _drop(el, report, "name")
+
+    # 2. Text signatures: remove the smallest box around each match.
+    for el in list(body.iter("p", "div", "span", "li", "small", "em", "aside", "section", "h2",
+                             "h3", "h4", "h5", "h6", "strong", "b", "i", "td", "label", "button")):
+        if el.getparent() is None or el in keep or len(el) > 8:
+            continue
+        text = element_text(el)
+        if not text or len(text) > 600:
+            continue
+        matched = next((sig for sig in TEXT_SIGNATURES if sig.search(text)), None)
+        if matched is None:
+            continue
+        box = _enclosing_box(el, removable, limit=max(900, 3 * len(text)))
+        if box is not None:
+            _drop(box, report, "text")
+
+    # 3. Call-to-action product links ("Check Price on Amazon") and their boxes.
+    for link in list(body.iter("a", "button")):
+        if link.getparent() is None:
+            continue
+        label = element_text(link)
+        if not (CTA.search(label) or link.get("rel", "").lower().find("sponsored") >= 0 and not label):
+            continue
+        block = _block_of(link)
+        if block is not None and len(element_text(block)) > 3 * len(label) + 120:
+            continue  # an inline link in prose: the prose stays
+        box = _enclosing_box(link, removable, limit=900)
+        if box is not None:
+            _drop(box, report, "cta")
+
+    # 4. Related-content lists, share bars, and link-only lists.
+    for heading in list(body.iter(*HEADING_TAGS, "p", "strong")):
+        if heading.getparent() is None or heading in keep:
+            continue
+        text = element_text(heading)
+        if len(text) < 60 and (RELATED_HEADING.search(text) or SHARE.match(text)):
+            _drop_heading_and_list(heading, report, removable)
+    for lst in list(root.iter("ul", "ol")):
+        if lst.getparent() is not None and _is_link_list(lst) and removable(lst, 3000):
+            _drop(lst, report, "linklist")
+    return report
+
+
+def _protected(root: HtmlElement) -> set[HtmlElement]:
+    keep = {root}
+    parent = root.getparent()
+    while parent is not None:
+        keep.add(parent)
+        parent = parent.getparent()
+    return keep
+
+
+def _is_inside(el: HtmlElement, root: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _block_of(el: HtmlElement) -> HtmlElement | None:
+    node = el.getparent()
+    while node is not None and node.tag in ("span", "strong", "em", "b", "i", "a", "small"):
+        node = node.getparent()
+    return node
+
+
+def _enclosing_box(el, removable, *, limit: int):  # type: ignore[no-untyped-def]
+    """Climb from ``el`` while the parent is still a small box; the outermost removable one."""
+    if not removable(el, limit):
+        return None
+    box = el
+    parent = el.getparent()
+    while parent is not None and removable(parent, limit) and parent.tag not in PROTECTED_TAGS:
+        box = parent
+        parent = parent.getparent()
+    return box
+
+
+def _drop(el: HtmlElement, report: CleaningReport, reason: str) -> None:
+    if el.getparent() is None:
+        return
+    el.drop_tree()
+    report.removed += 1
+    if report.reasons is not None:
+        report.reasons.append(reason)
+
+
+def _drop_heading_and_list(heading: HtmlElement, report: CleaningReport, removable) -> None:  # type: ignore[no-untyped-def]
+    sibling = heading.getnext()
+    if sibling is not None and sibling.tag in ("ul", "ol", "div", "nav") and _is_link_list(sibling):
+        if removable(sibling, 4000):
+            _drop(sibling, report, "related")
+            _drop(heading, report, "related")
+        return
+    parent = heading.getparent()
+    if parent is not None and parent.tag in ("div", "aside", "section", "nav") and _is_link_list(parent):
+        if removable(parent, 4000):
+            _drop(parent, report, "related")
+
+
+def _is_link_list(el: HtmlElement) -> bool:
+    """Mostly links (>= 3 of them), little prose: navigation, not content."""
+    links = [a for a in el.iter("a") if a.get("href")]
+    if len(links) < 3:
+        return False
+    total = len(element_text(el))
+    linked = sum(len(element_text(a)) for a in links)
+    return total > 0 and linked / total > 0.8

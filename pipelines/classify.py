@@ -1,0 +1,74 @@
+"""What kind of page this is: an article, a glossary entry, or a page crawled only for
+its links (home, listings, tags, authors, about, privacy...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipelines.jsonld import ARTICLE_TYPES, LISTING_TYPES
+
+LISTING_SEGMENT = re.compile(
+    r"^(category|categories|tag|tags|author|authors|autor|auteur|page|topics?|archives?|"
+    r"search|collections?|series|section|seccion|rubrique|etiqueta|kategorie)$", re.IGNORECASE)
+OTHER_PAGE = re.compile(
+    r"^(about|about-us|who-we-are|our-team|team|privacy|privacy-policy|cookie-policy|cookies|"
+    r"terms|terms-of-use|terms-of-service|terms-and-conditions|contact|contact-us|disclaimer|"
+    r"editorial-policy|editorial-guidelines|advertise|advertising|careers|jobs|login|register|"
+    r"account|cart|checkout|newsletter|subscribe|sitemap|accessibility|imprint|impressum|"
+    r"legal|faq|help|aviso-legal|politica-de-privacidad|mentions-legales|contacto|nosotros)$",
+    re.IGNORECASE)
+GLOSSARY_SEGMENT = re.compile(
+    r"^(glossary|glossaire|glosario|dictionary|definitions?|encyclopedia|lexicon|terms|"
+    r"medical-terms|health-terms|a-z|what-is)$", re.IGNORECASE)
+GLOSSARY_HEADINGS = re.compile(r"^(origin|etymology|mechanism|definition|pronunciation|also known as)\b",
+                               re.IGNORECASE)
+MIN_ARTICLE_WORDS = 120
+MIN_SIGNALLED_WORDS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class PageSignals:
+    url: str
+    jsonld_types: frozenset[str]
+    og_type: str | None
+    word_count: int
+    headings: tuple[str, ...]
+    has_date: bool
+    has_byline: bool
+    linked_heading_ratio: float
+    card_count: int
+    card_share: float = 0.0
+
+
+def classify_page(s: PageSignals) -> tuple[str, str]:
+    """(page type, reason): 'article' | 'glossary' | 'listing' | 'other'."""
+    segments = [seg for seg in urlsplit(s.url).path.split("/") if seg]
+    if not segments:
+        return "listing", "home page"
+    if (LISTING_SEGMENT.match(segments[0]) and 2 <= len(segments) <= 3) or (
+            len(segments) >= 2 and segments[-2].lower() == "page" and segments[-1].isdigit()):
+        return "listing", f"listing path /{segments[0]}/"
+    if OTHER_PAGE.match(segments[-1]) or (len(segments) == 1 and LISTING_SEGMENT.match(segments[0])):
+        return "other", f"site page /{segments[-1]}/"
+    if GLOSSARY_SEGMENT.match(segments[-1]):
+        return "listing", "glossary index"
+    types = s.jsonld_types
+    article_types = types & (ARTICLE_TYPES - {"webpage", "faqpage"})
+    if types & LISTING_TYPES and not article_types and "webpage" not in types:
+        return "listing", f"JSON-LD {sorted(types & LISTING_TYPES)[0]}"
+    if (s.card_count >= 3 and s.card_share >= 0.5) or (s.linked_heading_ratio >= 0.6 and len(s.headings) >= 3):
+        return "listing", "list of linked teasers"
+    glossary_path = any(GLOSSARY_SEGMENT.match(seg) for seg in segments[:-1])
+    glossary_shape = (sum(bool(GLOSSARY_HEADINGS.match(h)) for h in s.headings) >= 2
+                      and not s.has_byline and not s.has_date)
+    if (glossary_path or "definedterm" in types or glossary_shape) and \
+            s.word_count >= MIN_SIGNALLED_WORDS // 2:
+        reason = "glossary path" if glossary_path else "defined term" if "definedterm" in types \
+            else "glossary headings"
+        return "glossary", reason
+    signalled = bool(article_types) or (s.og_type or "").lower() == "article" or s.has_date or s.has_byline
+    if s.word_count >= MIN_ARTICLE_WORDS or (signalled and s.word_count >= MIN_SIGNALLED_WORDS):
+        return "article", "enough prose" if s.word_count >= MIN_ARTICLE_WORDS else "article signals"
+    return "other", f"thin page ({s.word_count} words)"

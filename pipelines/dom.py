@@ -1,0 +1,149 @@
+"""Decoding and parsing HTML, and small read-only helpers over lxml trees."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+from pipelines.text import collapse_space
+
+HtmlElement = lxml.html.HtmlElement
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section "
+    "table td th tr ul".split()
+)
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BINARY_SNIFF = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+class NotHtmlError(ValueError):
+    """The body is not an HTML document (binary data, JSON, an image...)."""
+
+
+def decode_html(body: bytes, *, content_type: str | None = None,
+                encoding: str | None = None) -> str:
+    """Unicode text of an HTML body: BOM, then the declared charset (HTTP header,
+    then <meta>), then detection; undecodable bytes become U+FFFD."""
+    head = body[:2048]
+    if len(_BINARY_SNIFF.findall(head)) > 8:
+        raise NotHtmlError("binary content")
+    header = content_type or (f"text/html; charset={encoding}" if encoding else None)
+    _, text = html_to_unicode(header, body)
+    return text
+
+
+def parse_html(text: str) -> HtmlElement:
+    """An lxml document for the text; raises NotHtmlError when there is no markup."""
+    stripped = text.lstrip()
+    if not stripped:
+        raise NotHtmlError("empty body")
+    if stripped[0] in "{[" and "<" not in stripped[:200]:
+        raise NotHtmlError("JSON body")
+    if "<" not in text[:4096]:
+        raise NotHtmlError("no markup")
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotHtmlError(f"unparsable: {exc}") from exc
+    if doc is None or doc.find(".//body") is None and doc.find(".//head") is None:
+        raise NotHtmlError("no html document")
+    return doc
+
+
+def element_text(el: HtmlElement) -> str:
+    """Visible text of an element, whitespace collapsed (scripts and styles skipped)."""
+    parts: list[str] = []
+    _collect_text(el, parts)
+    return collapse_space(" ".join(parts))
+
+
+def _collect_text(el: HtmlElement, parts: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("script", "style", "noscript", "template"):
+        if el.tail:
+            parts.append(el.tail)
+        return
+    if el.text and tag:
+        parts.append(el.text)
+    for child in el:
+        _collect_text(child, parts)
+    if el.tail:
+        parts.append(el.tail)
+
+
+def own_text(el: HtmlElement) -> str:
+    """Text of the element without its tail."""
+    tail, el.tail = el.tail, None
+    try:
+        return element_text(el)
+    finally:
+        el.tail = tail
+
+
+def text_lines(el: HtmlElement) -> list[str]:
+    """The element's text split at block-level boundaries and <br>, one entry per line."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = collapse_space(" ".join(current))
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template"):
+            return
+        is_block = tag in BLOCK_TAGS or tag == "br"
+        if is_block:
+            flush()
+        if node.text and tag:
+            current.append(node.text)
+        if tag == "img" and node.get("alt"):
+            flush()
+            current.append(node.get("alt", ""))
+            flush()
+        for child in node:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if is_block:
+            flush()
+
+    walk(el)
+    flush()
+    return lines
+
+
+def class_tokens(el: HtmlElement) -> str:
+    """Lower-case class, id, role and itemprop of an element, space separated."""
+    return " ".join(
+        v for v in (el.get("class"), el.get("id"), el.get("role"), el.get("itemprop"))
+        if v
+    ).lower()
+
+
+def iter_elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            yield el
+
+
+def remove_element(el: HtmlElement) -> None:
+    """Detach an element from the tree, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    el.drop_tree()
+
+
+def heading_level(el: HtmlElement) -> int:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return int(tag[1]) if tag in HEADING_TAGS else 0

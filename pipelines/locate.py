@@ -1,0 +1,71 @@
+"""Where the article is on the page: its title heading and its container."""
+
+from __future__ import annotations
+
+from pipelines.dom import HtmlElement, class_tokens, element_text
+
+CONTAINER_XPATH = (
+    "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main'] | "
+    "//*[contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]"
+)
+_CONTENT_HINTS = ("content", "article", "post", "entry", "story", "body", "text")
+
+
+def find_title_heading(doc: HtmlElement, hint: str | None = None) -> HtmlElement | None:
+    """The page's headline element: the h1 that best matches ``hint`` (og:title or
+    <title>), else the first h1 with text, else None."""
+    h1s = [h for h in doc.iter("h1") if element_text(h)]
+    if not h1s:
+        return None
+    if len(h1s) == 1 or not hint:
+        return h1s[0]
+    hint_words = set(hint.lower().split())
+
+    def overlap(h: HtmlElement) -> float:
+        words = set(element_text(h).lower().split())
+        return len(words & hint_words) / max(len(words | hint_words), 1)
+
+    return max(h1s, key=overlap)
+
+
+def paragraph_chars(el: HtmlElement) -> int:
+    return sum(len(element_text(p)) for p in el.iter("p", "li"))
+
+
+def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElement:
+    """The container of the article body: the innermost semantic container that holds
+    the title and most of the prose, else the title's ancestor with the most prose."""
+    body = doc.find("body")
+    if body is None:
+        return doc
+    total = max(paragraph_chars(body), 1)
+    candidates = [el for el in doc.xpath(CONTAINER_XPATH) if isinstance(el.tag, str)]
+    scored: list[tuple[int, int, HtmlElement]] = []
+    for el in candidates:
+        chars = paragraph_chars(el)
+        if chars < 0.3 * total:
+            continue
+        holds_title = title is not None and _contains(el, title)
+        depth = sum(1 for _ in el.iterancestors())
+        scored.append((int(holds_title), depth, el))
+    if scored:
+        with_title = [s for s in scored if s[0]]
+        pool = with_title or scored
+        return max(pool, key=lambda s: s[1])[2]
+    if title is not None:
+        best, best_chars = body, 0
+        for anc in title.iterancestors():
+            chars = paragraph_chars(anc)
+            if chars >= 0.5 * total and (best is body or chars > best_chars * 1.5):
+                return anc
+            if chars > best_chars:
+                best, best_chars = anc, chars
+        return best
+    hinted = [el for el in body.iter("div", "section")
+              if any(h in class_tokens(el) for h in _CONTENT_HINTS)
+              and paragraph_chars(el) >= 0.5 * total]
+    return max(hinted, key=lambda el: sum(1 for _ in el.iterancestors())) if hinted else body
+
+
+def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:
+    return any(a is ancestor for a in el.iterancestors())

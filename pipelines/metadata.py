@@ -1,0 +1,211 @@
+"""Page-level metadata read off the DOM and JSON-LD: title, site name, canonical link,
+language, raw dates, category and tags. Values are raw strings; normalising them is
+the normalise step's job."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.boilerplate import has_boilerplate_name
+from pipelines.dates import find_labelled_dates
+from pipelines.dom import HtmlElement, class_tokens, element_text
+from pipelines.jsonld import breadcrumb_names, first_string, string_list, types_of
+from pipelines.text import collapse_space
+
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "published_time", "datepublished",
+    "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created", "citation_publication_date",
+    "citation_date", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date",
+    "date", "article.published", "cxenseparse:recs:publishtime",
+)
+_UPDATED_META = (
+    "article:modified_time", "og:updated_time", "modified_time", "datemodified",
+    "dcterms.modified", "last-modified", "lastmod", "article.updated", "revised",
+)
+_CATEGORY_NAMES = re.compile(r"(?:^|[^a-z])(category|categories|cat-links|kicker|eyebrow|"
+                             r"section-label|post-category|article-category|entry-category|topic)(?:$|[^a-z])")
+_TAG_NAMES = re.compile(r"(?:^|[^a-z])(tags|tag-list|tag-links|post-tags|article-tags|entry-tags|"
+                        r"tagcloud|keywords)(?:$|[^a-z])")
+_HOME = re.compile(r"^(home|inicio|accueil|startseite|start)$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class PageMeta:
+    title_candidates: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    canonical: str | None = None
+    language: str | None = None
+    published_raw: str | None = None
+    updated_raw: str | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    og_type: str | None = None
+    jsonld_types: set[str] = field(default_factory=set)
+
+
+def read_meta_tags(doc: HtmlElement) -> dict[str, str]:
+    """<meta> values keyed by lower-case name/property/itemprop; first value wins,
+    except article:tag which collects into 'article:tag' joined by '\\x1f'."""
+    meta: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or
+               el.get("http-equiv") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if not key or not value:
+            continue
+        if key == "article:tag":
+            meta[key] = f"{meta[key]}\x1f{value}" if key in meta else value
+        else:
+            meta.setdefault(key, value)
+    return meta
+
+
+def read_page_meta(doc: HtmlElement, *, article: dict[str, Any] | None,
+                   nodes: list[dict[str, Any]], root: HtmlElement) -> PageMeta:
+    meta = read_meta_tags(doc)
+    out = PageMeta(jsonld_types={t for n in nodes for t in types_of(n)})
+    out.og_type = meta.get("og:type")
+    title_el = doc.find(".//title")
+    for value in (
+        first_string(article.get("headline") or article.get("name")) if article else None,
+        meta.get("og:title"), meta.get("twitter:title"),
+        element_text(title_el) if title_el is not None else None,
+    ):
+        if value:
+            out.title_candidates.append(collapse_space(value))
+    out.site_name = meta.get("og:site_name") or _jsonld_site_name(nodes, article)
+    canonical = doc.find(".//link[@rel='canonical']")
+    out.canonical = canonical.get("href") if canonical is not None else None
+    html = doc if doc.tag == "html" else doc.getroottree().getroot()
+    out.language = (
+        html.get("lang") or html.get("xml:lang") or (first_string(article.get("inLanguage")) if article else None)
+        or meta.get("og:locale") or meta.get("content-language") or meta.get("language")
+    )
+    out.published_raw = (first_string(article.get("datePublished") or article.get("dateCreated"))
+                         if article else None) or _first_meta(meta, _PUBLISHED_META)
+    out.updated_raw = (first_string(article.get("dateModified") or article.get("lastReviewed"))
+                       if article else None) or _first_meta(meta, _UPDATED_META)
+    out.category = _category(article, meta, nodes, doc, root)
+    out.tags = _tags(article, meta, root)
+    return out
+
+
+def _first_meta(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((meta[k] for k in keys if meta.get(k)), None)
+
+
+def _jsonld_site_name(nodes: list[dict[str, Any]], article: dict[str, Any] | None) -> str | None:
+    if article and isinstance(article.get("publisher"), dict):
+        name = first_string(article["publisher"].get("name"))
+        if name:
+            return name
+    for node in nodes:
+        if "website" in types_of(node):
+            name = first_string(node.get("name"))
+            if name:
+                return name
+    return None
+
+
+def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[dict[str, Any]],
+              doc: HtmlElement, root: HtmlElement) -> str | None:
+    if article:
+        section = string_list(article.get("articleSection"))
+        if section:
+            return section[0]
+    if meta.get("article:section"):
+        return meta["article:section"]
+    crumbs = [c for c in breadcrumb_names(nodes) if not _HOME.match(c)]
+    if len(crumbs) >= 2:
+        return crumbs[-2]
+    body = doc.find("body")
+    if body is None:
+        return None
+    for link in body.iter("a"):
+        rel = (link.get("rel") or "").lower().split()
+        if "category" in rel and element_text(link):
+            return element_text(link)
+    for el in root.iter():
+        if isinstance(el.tag, str) and _CATEGORY_NAMES.search(class_tokens(el)):
+            text = element_text(el)
+            if 0 < len(text) <= 40 and not _TAG_NAMES.search(class_tokens(el)):
+                first = el.find(".//a")
+                return element_text(first) if first is not None and element_text(first) else text
+    for el in body.iter():
+        if isinstance(el.tag, str) and "breadcrumb" in class_tokens(el):
+            names = [element_text(a) for a in el.iter("a", "span", "li") if element_text(a)]
+            names = [n for n in dict.fromkeys(names) if not _HOME.match(n) and len(n) <= 40
+                     and n not in ("›", ">", "/", "»")]
+            if names:
+                return names[-1] if len(names) == 1 else names[-2] if _is_title_like(names[-1]) else names[-1]
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        if re.search(r"/(category|categories|section|topics?)/", href) and 0 < len(element_text(link)) <= 40:
+            return element_text(link)
+    return None
+
+
+def _is_title_like(text: str) -> bool:
+    return len(text.split()) > 5
+
+
+def _tags(article: dict[str, Any] | None, meta: dict[str, str], root: HtmlElement) -> list[str]:
+    if article:
+        keywords = string_list(article.get("keywords"))
+        if keywords:
+            return keywords
+    if meta.get("article:tag"):
+        return [t.strip() for t in meta["article:tag"].split("\x1f") if t.strip()]
+    found: list[str] = []
+    for link in root.iter("a"):
+        rel = (link.get("rel") or "").lower().split()
+        href = link.get("href") or ""
+        in_tag_box = any(_TAG_NAMES.search(class_tokens(a)) for a in link.iterancestors())
+        if ("tag" in rel and "category" not in rel) or in_tag_box or re.search(r"/(tag|tags)/[^/]+", href):
+            text = element_text(link).lstrip("#").strip()
+            if text and len(text) <= 50 and text not in found:
+                found.append(text)
+    return found
+
+
+def find_visible_dates(root: HtmlElement) -> dict[str, str]:
+    """Raw published/updated dates shown in the article area: <time> elements first
+    (by itemprop, class or their label), then short labelled lines."""
+    found: dict[str, str] = {}
+    unlabelled: list[str] = []
+    for t in root.iter("time"):
+        if any(has_boilerplate_name(a) or "comment" in class_tokens(a) for a in t.iterancestors()):
+            continue
+        raw = t.get("datetime") or element_text(t)
+        if not raw:
+            continue
+        hint = f"{t.get('itemprop') or ''} {class_tokens(t)}".lower()
+        parent = t.getparent()
+        context = element_text(parent) if parent is not None else ""
+        labelled = find_labelled_dates(context) if len(context) <= 160 else {}
+        if "published" in hint or "datepublished" in hint or "pubdate" in hint:
+            found.setdefault("published", raw)
+        elif "modif" in hint or "updat" in hint or "review" in hint:
+            found.setdefault("updated", raw)
+        elif labelled:
+            key = next(iter(labelled))
+            if labelled.get("updated") and element_text(t) in labelled["updated"]:
+                key = "updated"
+            elif labelled.get("published") and element_text(t) in labelled["published"]:
+                key = "published"
+            found.setdefault(key, raw)
+        else:
+            unlabelled.append(raw)
+    for el in root.iter("p", "span", "div", "li", "small", "em", "strong", "time"):
+        text = element_text(el)
+        if not text or len(text) > 160 or len(el) > 6:
+            continue
+        for key, raw in find_labelled_dates(text).items():
+            found.setdefault(key, raw)
+        if "published" in found and "updated" in found:
+            break
+    if "published" not in found and unlabelled:
+        found["published"] = unlabelled[0]
+    return found

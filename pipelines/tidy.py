@@ -1,0 +1,110 @@
+"""Last pass over the extracted blocks: drop what trafilatura kept that is not the
+article's own prose (the title and what precedes it, date and byline lines,
+leaked placeholders, boilerplate lines, a leftover reference list, headings left
+empty by the cleaning)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.boilerplate import ADBLOCK, CONSENT, CTA, DISCLOSURE, NEWSLETTER
+from pipelines.bylines import is_byline_text
+from pipelines.dates import find_labelled_dates, parse_date
+from pipelines.flags import PLACEHOLDER
+from pipelines.records import Block
+from pipelines.references import is_reference_heading
+from pipelines.text import collapse_space, word_count
+
+_LINE_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER)
+_PLACEHOLDER_ONLY = re.compile(rf"^\W*(?:{PLACEHOLDER.pattern})\W*$")
+MAX_PREAMBLE_WORDS = 40
+
+
+@dataclass(slots=True)
+class TidyResult:
+    blocks: list[Block] = field(default_factory=list)
+    disclosure_found: bool = False
+    placeholder_found: bool = False
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", " ", collapse_space(text).lower()).strip()
+
+
+def tidy_blocks(blocks: list[Block], *, title: str | None, category: str | None) -> TidyResult:
+    result = TidyResult()
+    title_key = _key(title)
+    blocks = _drop_preamble(blocks, title_key)
+    kept: list[Block] = []
+    skip_level: int | None = None
+    for block in blocks:
+        text = block.text
+        if block.kind == "heading":
+            if skip_level is not None and block.level > skip_level:
+                continue
+            skip_level = None
+            if title_key and _key(text) == title_key:
+                continue
+            if is_reference_heading(text):
+                skip_level = block.level
+                continue
+        elif skip_level is not None:
+            continue
+        if PLACEHOLDER.search(text):
+            result.placeholder_found = True
+            if _PLACEHOLDER_ONLY.match(text):
+                continue
+        if block.kind != "heading" and _is_chrome_line(text, category, title_key):
+            if DISCLOSURE.search(text):
+                result.disclosure_found = True
+            continue
+        kept.append(block)
+    result.blocks = _drop_empty_headings(kept)
+    return result
+
+
+def _drop_preamble(blocks: list[Block], title_key: str) -> list[Block]:
+    """Everything up to the title heading, when only a few words precede it
+    (category label, breadcrumbs, kicker)."""
+    if not title_key:
+        return blocks
+    for i, block in enumerate(blocks):
+        if _key(block.text) == title_key:
+            before = sum(word_count(b.text) for b in blocks[:i])
+            return blocks[i + 1:] if before <= MAX_PREAMBLE_WORDS else blocks
+    return blocks
+
+
+def _is_chrome_line(text: str, category: str | None, title_key: str) -> bool:
+    """A line that is page furniture: a date line, a byline, the category label,
+    a boilerplate sentence or a call-to-action."""
+    if len(text) <= 300 and any(sig.search(text) for sig in _LINE_SIGNATURES):
+        return True
+    if len(text) <= 80 and CTA.search(text):
+        return True
+    if category and _key(text) == _key(category):
+        return True
+    if title_key and _key(text) == title_key:
+        return True
+    if len(text) <= 200 and is_byline_text(text):
+        return True
+    if len(text) <= 80:
+        if find_labelled_dates(text):
+            return True
+        if len(text) <= 40 and re.search(r"\d", text) and parse_date(text):
+            return True
+    return False
+
+
+def _drop_empty_headings(blocks: list[Block]) -> list[Block]:
+    """A heading followed by a heading of the same or a higher level (or by nothing)
+    has lost its content: drop it."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        if block.kind == "heading":
+            nxt = next(iter(blocks[i + 1:i + 2]), None)
+            if nxt is None or (nxt.kind == "heading" and nxt.level <= block.level):
+                continue
+        out.append(block)
+    return out
