@@ -1,0 +1,75 @@
+import lxml.html
+import pytest
+
+from pipelines.boilerplate import clean_boilerplate, has_boilerplate_name
+from pipelines.dom import element_text
+
+PROSE = " ".join(["Eccentric loading builds muscle and rewires the brain through BDNF."] * 12)
+
+
+def page(inner: str) -> str:
+    return f"<html><body><header><nav><a href='/'>Home</a></nav></header><article><h1>Title</h1><p>{PROSE}</p>{inner}<p>Closing prose stays here.</p></article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("snippet", "gone"),
+    [
+        ("<div class='cookie-banner'><p>We use cookies to improve your experience.</p><button>Accept</button></div>",
+         "We use cookies"),
+        ("<div><h4>Support Our Research</h4><p>Hi! Please consider disabling AdBlock to support our work.</p></div>",
+         "disabling AdBlock"),
+        ("<div><h4>Recommended for your journey</h4><p>We've handpicked this tool.</p>"
+         "<a href='https://www.amazon.com/dp/B01?tag=x-20'>Check Price on Amazon</a>"
+         "<p>*As an Amazon Associate, we earn from qualifying purchases.</p></div>", "Recommended for your journey"),
+        ("<aside class='newsletter'><p>Get tips weekly.</p><input></aside>", "Get tips weekly"),
+        ("<div class='share-bar'><a href='#'>Facebook</a><a href='#'>X</a></div>", "Facebook"),
+        ("<h3>Related Posts</h3><ul><li><a href='/a'>Sleep better tonight</a></li><li><a href='/b'>Ten tips</a></li>"
+         "<li><a href='/c'>Why rest matters</a></li></ul>", "Sleep better tonight"),
+        ("<div id='comments'><p>Great article, thanks!</p></div>", "Great article"),
+        ("<div style='display:none'><p>Hidden promo text</p></div>", "Hidden promo"),
+        ("<div role='dialog'><p>Detailed Cookie Preferences</p><p>Analytics cookies help us understand visitors.</p></div>",
+         "Analytics cookies"),
+    ],
+    ids=["cookie-class", "adblock-text", "affiliate-box", "newsletter", "share", "related", "comments", "hidden",
+         "consent-dialog"],
+)
+def test_boilerplate_removed_and_prose_kept(snippet, gone):
+    doc = lxml.html.document_fromstring(page(snippet))
+    root = doc.find(".//article")
+    clean_boilerplate(doc, root=root)
+    text = element_text(doc)
+    assert gone not in text
+    assert "Closing prose stays here." in text
+    assert "rewires the brain" in text
+
+
+def test_disclosure_is_reported():
+    doc = lxml.html.document_fromstring(page("<p><em>This post contains affiliate links.</em></p>"))
+    report = clean_boilerplate(doc, root=doc.find(".//article"))
+    assert report.disclosure_found
+    assert "affiliate links" not in element_text(doc)
+
+
+def test_inline_affiliate_link_in_prose_keeps_the_paragraph():
+    para = ("I use a foam roller after every session because it eases soreness and helps recovery; "
+            "<a href='https://amzn.to/x'>check price</a> if you want the one I use at home every day.")
+    doc = lxml.html.document_fromstring(page(f"<p>{para}</p>"))
+    clean_boilerplate(doc, root=doc.find(".//article"))
+    assert "foam roller after every session" in element_text(doc)
+
+
+def test_article_container_is_never_removed_even_if_named_like_boilerplate():
+    html = f"<html><body><div class='social-wrapper'><article class='post'><h1>T</h1><p>{PROSE}</p></article></div></body></html>"
+    doc = lxml.html.document_fromstring(html)
+    clean_boilerplate(doc, root=doc.find(".//article"))
+    assert "rewires the brain" in element_text(doc)
+
+
+@pytest.mark.parametrize(
+    ("attrs", "expected"),
+    [("class='related-posts'", True), ("id='cookie-notice'", True), ("class='post tag-ads category-social'", False),
+     ("class='elementor-widget-theme-post-content'", False), ("class='sr-only'", True), ("class='shareaholic'", False)],
+)
+def test_boilerplate_names(attrs, expected):
+    el = lxml.html.fromstring(f"<div {attrs}>x</div>")
+    assert has_boilerplate_name(el) is expected
