@@ -103,6 +103,8 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
                         help="minimum delay between requests to one host (default 0.25; AutoThrottle on)")
     parser.add_argument("--concurrency", type=int, metavar="N", help="parallel requests per host (default 4)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="download timeout (default 30)")
+    parser.add_argument("--max-size", type=int, metavar="BYTES",
+                        help="largest response body accepted (default 10 MB); larger ones are recorded as errors")
     parser.add_argument("--ignore-robots", action="store_true",
                         help="do not obey robots.txt (only for sites you own)")
     parser.add_argument("--log-level", default="WARNING",
@@ -121,6 +123,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         workers=args.workers, delay=args.delay, concurrency=args.concurrency, timeout=args.timeout,
         progress_interval=0 if args.quiet else 5, log_level=args.log_level,
         obey_robots=not args.ignore_robots,
+        extra_settings={"DOWNLOAD_MAXSIZE": args.max_size} if args.max_size else {},
     )
     return _run_and_report(options, sys.stdout)
 

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 # (exception types, reason code) in the order they are checked.
+def _scrapy_error(name: str) -> tuple[type[BaseException], ...]:
+    """Scrapy's own download exceptions (2.13+), absent from older releases."""
+    found = getattr(scrapy_errors, name, None)
+    return (found,) if isinstance(found, type) else ()
+
+
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError), "fetch:timeout"),
-    ((error.DNSLookupError,), "fetch:dns"),
-    ((error.ConnectionRefusedError,), "fetch:connection_refused"),
-    ((ResponseNeverReceived, ResponseFailed, error.ConnectionLost, error.ConnectionDone),
+    ((error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError,
+      *_scrapy_error("DownloadTimeoutError")), "fetch:timeout"),
+    ((error.DNSLookupError, *_scrapy_error("CannotResolveHostError")), "fetch:dns"),
+    ((error.ConnectionRefusedError, *_scrapy_error("DownloadConnectionRefusedError")),
+     "fetch:connection_refused"),
+    ((ResponseNeverReceived, ResponseFailed, error.ConnectionLost, error.ConnectionDone,
+      *_scrapy_error("ResponseDataLossError"), *_scrapy_error("DownloadFailedError")),
      "fetch:connection_lost"),
-    ((defer.CancelledError,), "fetch:cancelled"),
+    ((defer.CancelledError, *_scrapy_error("DownloadCancelledError")), "fetch:cancelled"),
 )
 
 
@@ -31,8 +41,10 @@ def describe_failure(failure: Any) -> tuple[str, int | None, str]:
         low = message.lower()
         if "robots.txt" in low:
             return "robots:disallowed", None, "forbidden by robots.txt"
-        if "redirect" in low:
+        if "redirect loop" in low:
             return "fetch:redirect_loop", None, message
+        if "redirect" in low:
+            return "fetch:too_many_redirects", None, message
         if "offsite" in low:
             return "skip:offsite", None, message
         return "fetch:ignored", None, message

@@ -36,6 +36,7 @@ LOG_LEVEL = "INFO"
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 CONCURRENT_ITEMS = 64
 
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RedirectLoopMiddleware": 650}
 ITEM_PIPELINES = {"pipelines.scrapy_adapters.ArchivePipeline": 300}
 EXTENSIONS = {"crawler.progress.ProgressReporter": 500}
 

@@ -165,7 +165,8 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         if not (CTA.search(label) or link.get("rel", "").lower().find("sponsored") >= 0 and not label):
             continue
         block = _block_of(link)
-        if block is not None and len(element_text(block)) > 3 * len(label) + 120:
+        if block is not None and block.tag in ("p", "li", "td", "blockquote", "dd") and \
+                len(element_text(block)) > 2 * len(label) + 60:
             continue  # an inline link in prose: the prose stays
         box = _enclosing_box(link, removable, limit=900)
         if box is not None:

@@ -57,33 +57,31 @@ def parse_html(text: str) -> HtmlElement:
 
 
 def element_text(el: HtmlElement) -> str:
-    """Visible text of an element, whitespace collapsed (scripts and styles skipped)."""
+    """Visible text of an element (not its tail), whitespace collapsed; scripts and
+    styles skipped."""
     parts: list[str] = []
-    _collect_text(el, parts)
-    return collapse_space(" ".join(parts))
-
-
-def _collect_text(el: HtmlElement, parts: list[str]) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in ("script", "style", "noscript", "template"):
-        if el.tail:
-            parts.append(el.tail)
-        return
+    if tag in _SKIP_TAGS:
+        return ""
     if el.text and tag:
         parts.append(el.text)
     for child in el:
         _collect_text(child, parts)
+    return collapse_space(" ".join(parts))
+
+
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
+
+
+def _collect_text(el: HtmlElement, parts: list[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag not in _SKIP_TAGS:
+        if el.text and tag:
+            parts.append(el.text)
+        for child in el:
+            _collect_text(child, parts)
     if el.tail:
         parts.append(el.tail)
-
-
-def own_text(el: HtmlElement) -> str:
-    """Text of the element without its tail."""
-    tail, el.tail = el.tail, None
-    try:
-        return element_text(el)
-    finally:
-        el.tail = tail
 
 
 def text_lines(el: HtmlElement) -> list[str]:

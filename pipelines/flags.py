@@ -70,13 +70,15 @@ def has_placeholder(text: str) -> bool:
 
 
 def has_repeated_phrase(title: str, *, min_words: int = 3) -> bool:
-    """True when a run of ``min_words`` or more words occurs twice in the title."""
+    """True when a run of ``min_words`` or more words is immediately repeated
+    ("The Missing Link Between The Missing Link Between ..."); a phrase that merely
+    recurs later ("Vitamin D and Sleep: What Vitamin D and Sleep Research Says") is fine."""
     words = re.findall(r"\w+", title.lower())
     for size in range(len(words) // 2, min_words - 1, -1):
         seen: dict[tuple[str, ...], int] = {}
         for i in range(len(words) - size + 1):
             gram = tuple(words[i:i + size])
-            if gram in seen and i - seen[gram] >= size:
+            if gram in seen and i - seen[gram] == size:
                 return True
             seen.setdefault(gram, i)
     return False

@@ -151,9 +151,10 @@ class SiteSpider(scrapy.Spider):
         request = failure.request
         if status is not None:
             self.reached_hosts.add(netloc_of(request.url))
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for
         log = self.logger.info if reason.startswith("robots:") else self.logger.warning
-        log("%s %s (%s)", reason, request.url, detail)
-        yield FetchFailure(request.url, reason, _now(), status, detail)
+        log("%s %s (%s)", reason, url, detail)
+        yield FetchFailure(url, reason, _now(), status, detail)
 
     def on_discovery_error(self, failure: Any) -> None:
         reason, status, detail = describe_failure(failure)

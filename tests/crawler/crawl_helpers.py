@@ -1,0 +1,48 @@
+"""Running the real ``healtharchive`` command in a subprocess (one Twisted reactor per
+crawl) and reading the archive it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.db import open_archive
+from storage.export import iter_article_records
+from storage.models import Fetch
+
+
+def run_cli(*args: str, timeout: float = 180, env: dict[str, str] | None = None,
+            stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("HEALTHARCHIVE_DB", None) if env is None or "HEALTHARCHIVE_DB" not in env else None
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args], capture_output=True, timeout=timeout,
+        env=full_env, input=stdin.decode() if stdin is not None else None, text=True,
+    )
+
+
+def exported_records(database_url: str) -> list[dict[str, Any]]:
+    engine = open_archive(database_url)
+    try:
+        return list(iter_article_records(engine))
+    finally:
+        engine.dispose()
+
+
+def fetch_rows(database_url: str) -> list[dict[str, Any]]:
+    engine = open_archive(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(Fetch.url, Fetch.status, Fetch.outcome, Fetch.reason, Fetch.detail))
+            return [dict(r._mapping) for r in rows]
+    finally:
+        engine.dispose()
+
+
+def json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
