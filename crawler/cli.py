@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -118,6 +117,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     urls = [_check_start_url(u) for u in args.urls]
     database_url = _open_database(args.db)
+    _check_reachable(urls, timeout=args.timeout or 30)
     options = CrawlOptions(
         start_urls=tuple(urls), database_url=database_url, max_pages=args.max_pages,
         workers=args.workers, delay=args.delay, concurrency=args.concurrency, timeout=args.timeout,
@@ -242,6 +242,16 @@ def _check_start_url(url: str) -> str:
     return url.strip()
 
 
+def _check_reachable(urls: list[str], *, timeout: float) -> None:
+    from crawler.preflight import unreachable_reason
+    from crawler.settings import USER_AGENT
+
+    problems = [f"{url} ({why})" for url in urls
+                if (why := unreachable_reason(url, timeout=timeout, user_agent=USER_AGENT))]
+    if problems:
+        raise UserError("cannot reach " + ", ".join(problems))
+
+
 def _open_database(value: str | None) -> str:
     """Resolve and migrate the archive now, so a bad URL fails before any crawling."""
     from storage.db import open_archive, resolve_database_url
@@ -317,5 +327,4 @@ def _print_archive_table(database_url: str, *, site: str, out: TextIO) -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
     sys.exit(main())

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,12 @@ from sqlalchemy import select
 from storage.db import open_archive
 from storage.export import iter_article_records
 from storage.models import Fetch
+
+# The contract lives in shared/ beside the repository; a copy is kept in the fixtures so
+# the suite also runs on a clone without shared/ (a test checks they agree).
+SHARED_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "article.schema.json"
+FIXTURE_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "article.schema.json"
+SCHEMA_PATH = SHARED_SCHEMA if SHARED_SCHEMA.exists() else FIXTURE_SCHEMA
 
 
 def run_cli(*args: str, timeout: float = 180, env: dict[str, str] | None = None,
