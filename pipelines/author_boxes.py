@@ -61,26 +61,64 @@ def find_authors(doc: HtmlElement, *, base_url: str) -> AuthorFindings:
     return findings
 
 
+# Cheap pre-selection in C: elements whose attributes mention an author-ish word, and
+# text nodes that start like a byline. The exact tests run in Python on these only.
+_NAMED_XPATH = (
+    ".//*[@itemprop='author' or @itemprop='reviewedBy' or @itemprop='editor' or @itemprop='creator'"
+    " or @rel='author' or contains(@class, 'uthor') or contains(@id, 'uthor')"
+    " or contains(@class, 'yline') or contains(@id, 'yline') or contains(@class, 'eview')"
+    " or contains(@class, 'ontribut') or contains(@class, 'riter') or contains(@class, 'xpert')"
+    " or contains(@class, 'redential') or contains(@class, 'act-check') or contains(@class, 'actcheck')"
+    " or contains(@class, 'edically')]"
+)
+_BYLINE_START = re.compile(
+    r"^\s*(?:(?:written|medically reviewed|reviewed|fact[- ]checked|edited|escrito|revisado|"
+    r"r[ée]dig[ée]|relu|geschrieben)\s+)?(?:by|por|par|von)\b|^\s*(?:author|autor|auteur)\s*:",
+    re.IGNORECASE,
+)
+_INLINE = frozenset(("span", "a", "strong", "em", "b", "i", "small", "time", "abbr", "cite", "font"))
+_SKIP = frozenset(("html", "body", "main", "article", "script", "style", "head", "title"))
+
+
 def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     """Outermost author-named elements plus short byline-text elements, in page order."""
-    chosen: list[HtmlElement] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article", "script", "style"):
+    pool: set[HtmlElement] = set()
+    for el in body.xpath(_NAMED_XPATH):
+        if el.tag not in _SKIP and (_is_named_author_box(el) or el.get("rel") == "author"):
+            pool.add(el)
+    for text in body.xpath(".//text()[string-length(normalize-space(.)) > 1]"):
+        if not _BYLINE_START.match(text):
             continue
-        if any(_is_ancestor(c, el) for c in chosen):
+        node = text.getparent()
+        if node is None:
+            continue
+        if text.is_tail:
+            node = node.getparent()
+        while node is not None and node.tag in _INLINE and node.getparent() is not None:
+            node = node.getparent()
+        if node is None or node.tag in _SKIP:
+            continue
+        line = element_text(node)
+        if len(line) <= 200 and is_byline_text(line):
+            pool.add(node)
+    named = _named_only(pool)
+    chosen: list[HtmlElement] = []
+    for el in body.iter():  # page order; outermost wins
+        if el not in pool or any(_is_ancestor(c, el) for c in chosen):
+            continue
+        if el.find(".//h1") is not None or _inside_listing_chrome(el):
             continue
         if el.tag in ("nav", "footer", "header") and not _is_named_author_box(el):
             continue
-        if _inside_listing_chrome(el):
-            continue
         text = element_text(el)
-        if not text or len(text) > MAX_BOX_CHARS:
-            continue
-        if _is_named_author_box(el) or el.get("rel") == "author":
-            chosen.append(el)
-        elif len(text) <= 200 and is_byline_text(text) and not _has_block_child_with_byline(el):
+        if text and len(text) <= MAX_BOX_CHARS and not (
+                el not in named and _has_block_child_with_byline(el)):
             chosen.append(el)
     return chosen
+
+
+def _named_only(pool: set[HtmlElement]) -> set[HtmlElement]:
+    return {el for el in pool if _is_named_author_box(el) or el.get("rel") == "author"}
 
 
 def _inside_listing_chrome(el: HtmlElement) -> bool:

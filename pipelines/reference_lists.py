@@ -15,6 +15,11 @@ _CONTAINER_NAMES = re.compile(
     r"(?:^|[^a-z])(references|reference-list|citations|citation-list|footnotes|bibliography|"
     r"sources|source-list|endnotes|works-cited)(?:$|[^a-z])"
 )
+_CONTAINER_XPATH = " | ".join(
+    f".//*[contains(@{attr}, '{word}')]"
+    for attr in ("class", "id") for word in ("eferenc", "itation", "ootnote", "ibliograph", "ources",
+                                             "ndnote", "orks-cited")
+) + " | .//*[@role='doc-bibliography' or @role='doc-endnotes']"
 _BACKLINK = re.compile(r"\s*(?:↩︎?|↑|\^|Jump up(?: to)?:?|Back to text)\s*", re.IGNORECASE)
 _HEADING_LIKE = (*HEADING_TAGS, "p", "div", "strong", "b", "span", "dt", "summary", "button")
 
@@ -32,15 +37,13 @@ def find_references(doc: HtmlElement, *, base_url: str) -> ReferenceFindings:
     if body is None:
         return findings
     seen: set[int] = set()
-    for heading in body.iter(*_HEADING_LIKE):
-        if not _is_heading_candidate(heading):
-            continue
+    for heading in _heading_candidates(body):
         entries, holders = _entries_after(heading)
         if entries:
             findings.elements.extend([heading, *holders])
             _add(findings, entries, base_url, seen)
-    for el in body.iter():
-        if not isinstance(el.tag, str) or any(el is e or _inside(el, e) for e in findings.elements):
+    for el in body.xpath(_CONTAINER_XPATH):
+        if any(el is e or _inside(el, e) for e in findings.elements):
             continue
         named = _CONTAINER_NAMES.search(class_tokens(el)) or el.get("role") in (
             "doc-bibliography", "doc-endnotes")
@@ -64,6 +67,31 @@ def _add(findings: ReferenceFindings, entries: list[HtmlElement], base_url: str,
         if len(text) < 8 and not links:
             continue
         findings.references.append(parse_reference(text, url=links[0] if links else None, links=links))
+
+
+_HEADING_WORDS = re.compile(
+    r"referenc|r[ée]f[ée]renc|source|citation|bibliogra|works cited|literat|fuentes|quellen|"
+    r"studies|research|cited", re.IGNORECASE)
+
+
+def _heading_candidates(body: HtmlElement) -> list[HtmlElement]:
+    """Heading-like elements whose text names a reference list, in page order; found
+    through short text nodes so long containers are never measured."""
+    found: list[HtmlElement] = []
+    for text in body.xpath(".//text()[string-length(normalize-space(.)) > 3 and "
+                           "string-length(normalize-space(.)) < 61]"):
+        if not _HEADING_WORDS.search(text):
+            continue
+        node = text.getparent()
+        if node is not None and text.is_tail:
+            node = node.getparent()
+        while node is not None and node.tag in ("span", "strong", "b", "em", "a", "i") and \
+                node.getparent() is not None and node.getparent().tag in _HEADING_LIKE:
+            node = node.getparent()
+        if node is not None and node.tag in _HEADING_LIKE and node not in found and \
+                _is_heading_candidate(node):
+            found.append(node)
+    return found
 
 
 def _is_heading_candidate(el: HtmlElement) -> bool:
