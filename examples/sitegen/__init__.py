@@ -1,0 +1,1 @@
+"""Generator for the VitalWell Journal example site (see examples/generate_site.py)."""
