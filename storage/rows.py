@@ -1,0 +1,281 @@
+"""Row-level writes for ``ArchiveWriter``, each run inside the caller's transaction.
+
+Shared rows (raw pages, sites, tags, authors) are looked up first and
+inserted with the dialect's ``INSERT .. ON CONFLICT DO NOTHING`` when
+missing, then read back: a concurrent writer that inserted the same row
+first is simply reused. Sorted insertion order keeps two writers from
+locking the same rows in opposite orders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.incoming import IncomingArticle, author_name_key, parse_instant
+from storage.models import (
+    AffiliateLink,
+    Article,
+    ArticleAuthor,
+    ArticleFlag,
+    ArticleTag,
+    ArticleVersion,
+    Author,
+    Citation,
+    Fetch,
+    RawPage,
+    Section,
+    Site,
+    Tag,
+)
+
+CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchInfo:
+    """The HTTP side of a save: when, what status, the body and its headers."""
+
+    fetched_at: datetime
+    status: int | None
+    body: bytes | None
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def insert_for(conn: Connection) -> Callable[..., Any]:
+    """The dialect's ``insert`` (it has ``on_conflict_do_nothing``)."""
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSource:
+    """Where a saved article came from: its run, site, raw page and fetch."""
+
+    run_id: int
+    site_id: int
+    raw_page_id: int | None
+    fetch: FetchInfo
+
+
+def insert_article(conn: Connection, article: IncomingArticle, source: VersionSource) -> int | None:
+    """Insert the article row of a new URL (no version yet): its id, or
+    ``None`` if another writer inserted the URL first."""
+    seen_at = source.fetch.fetched_at
+    article_id = conn.execute(
+        insert_for(conn)(Article)
+        .values(
+            site_id=source.site_id,
+            url=article.url,
+            kind=article.kind,
+            first_seen_at=seen_at,
+            last_seen_at=seen_at,
+        )
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(Article.id)
+    ).scalar()
+    return None if article_id is None else int(article_id)
+
+
+def insert_version(
+    conn: Connection, article_id: int, number: int, article: IncomingArticle, source: VersionSource
+) -> int:
+    """Insert version ``number`` of an article, with its children: its id."""
+    version_id = conn.execute(
+        insert_for(conn)(ArticleVersion)
+        .values(
+            article_id=article_id,
+            version=number,
+            content_hash=article.content_hash,
+            fetched_url=article.fetched_url,
+            fetched_at=source.fetch.fetched_at,
+            raw_page_id=source.raw_page_id,
+            crawl_run_id=source.run_id,
+            created_at=datetime.now(UTC),
+            **version_fields(article),
+        )
+        .returning(ArticleVersion.id)
+    ).scalar_one()
+    insert_children(conn, version_id, article, source.site_id)
+    return int(version_id)
+
+
+def refresh_version(
+    conn: Connection, version_id: int, article: IncomingArticle, site_id: int
+) -> None:
+    conn.execute(
+        update(ArticleVersion)
+        .where(ArticleVersion.id == version_id)
+        .values(refreshed_at=datetime.now(UTC), **version_fields(article))
+    )
+    for model in CHILD_MODELS:
+        conn.execute(delete(model).where(model.article_version_id == version_id))
+    insert_children(conn, version_id, article, site_id)
+
+
+def insert_children(
+    conn: Connection, version_id: int, article: IncomingArticle, site_id: int
+) -> None:
+    def numbered(items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> list[dict]:
+        return [
+            {"article_version_id": version_id, "position": position, **make(item)}
+            for position, item in enumerate(items)
+        ]
+
+    if article.authors:
+        author_ids = ensure_authors(conn, site_id, article.authors)
+        conn.execute(
+            insert_for(conn)(ArticleAuthor),
+            numbered(article.authors, lambda a: {**a, "author_id": author_ids[a["name"]]}),
+        )
+    if article.tags:
+        tag_ids = ensure_tags(conn, article.tags)
+        conn.execute(
+            insert_for(conn)(ArticleTag), numbered(article.tags, lambda t: {"tag_id": tag_ids[t]})
+        )
+    for model, items, make in (
+        (Section, article.sections, dict),
+        (Citation, article.references, dict),
+        (AffiliateLink, article.affiliate_links, lambda u: {"url": u}),
+        (ArticleFlag, article.flags, lambda f: {"flag": f}),
+    ):
+        if items:
+            conn.execute(insert_for(conn)(model), numbered(items, make))
+
+
+def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
+    if fetch.body is None:
+        return None
+    digest = hashlib.sha256(fetch.body).hexdigest()
+    found = conn.execute(select(RawPage.id).where(RawPage.sha256 == digest)).scalar()
+    if found is not None:
+        return int(found)
+    inserted = conn.execute(
+        insert_for(conn)(RawPage)
+        .values(
+            sha256=digest,
+            content=zlib.compress(fetch.body),
+            size=len(fetch.body),
+            content_type=fetch.content_type,
+        )
+        .on_conflict_do_nothing(index_elements=["sha256"])
+        .returning(RawPage.id)
+    ).scalar()
+    if inserted is None:
+        inserted = conn.execute(select(RawPage.id).where(RawPage.sha256 == digest)).scalar_one()
+    return int(inserted)
+
+
+def ensure_site(conn: Connection, host: str, seen_at: datetime) -> int:
+    found = conn.execute(select(Site.id).where(Site.host == host)).scalar()
+    if found is not None:
+        return int(found)
+    conn.execute(
+        insert_for(conn)(Site)
+        .values(host=host, first_seen_at=seen_at)
+        .on_conflict_do_nothing(index_elements=["host"])
+    )
+    return int(conn.execute(select(Site.id).where(Site.host == host)).scalar_one())
+
+
+def ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+    wanted = sorted(set(names))  # a fixed order: concurrent writers lock alike
+    ids = dict(conn.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
+    missing = [name for name in wanted if name not in ids]
+    if missing:
+        conn.execute(
+            insert_for(conn)(Tag)
+            .values([{"name": name} for name in missing])
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        ids.update(conn.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing))).all())
+    return ids
+
+
+def ensure_authors(
+    conn: Connection, site_id: int, authors: Sequence[dict[str, Any]]
+) -> dict[str, int]:
+    """Author ids by the name as credited; one author per (site, name key).
+    An author's profile URL is the latest one seen."""
+    by_key: dict[str, dict[str, Any]] = {}
+    for author in authors:
+        entry = by_key.setdefault(author_name_key(author["name"]), dict(author))
+        entry["url"] = author["url"] or entry["url"]
+    known = {
+        key: (author_id, url)
+        for author_id, key, url in conn.execute(
+            select(Author.id, Author.name_key, Author.url).where(
+                Author.site_id == site_id, Author.name_key.in_(sorted(by_key))
+            )
+        )
+    }
+    missing = [key for key in sorted(by_key) if key not in known]
+    if missing:
+        conn.execute(
+            insert_for(conn)(Author)
+            .values(
+                [
+                    {
+                        "site_id": site_id,
+                        "name": by_key[key]["name"],
+                        "name_key": key,
+                        "url": by_key[key]["url"],
+                    }
+                    for key in missing
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["site_id", "name_key"])
+        )
+        known.update(
+            (key, (author_id, url))
+            for author_id, key, url in conn.execute(
+                select(Author.id, Author.name_key, Author.url).where(
+                    Author.site_id == site_id, Author.name_key.in_(missing)
+                )
+            )
+        )
+    for key in sorted(by_key):
+        author_id, url = known[key]
+        if by_key[key]["url"] and by_key[key]["url"] != url:
+            conn.execute(
+                update(Author).where(Author.id == author_id).values(url=by_key[key]["url"])
+            )
+    return {author["name"]: known[author_name_key(author["name"])][0] for author in authors}
+
+
+def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:
+    """Insert a fetch row: the HTTP fields from ``fetch``, the rest (crawl_run_id,
+    url, outcome, reason, detail, raw_page_id, article_id) from ``columns``."""
+    values = {
+        "status": fetch.status,
+        "fetched_at": fetch.fetched_at,
+        "etag": fetch.etag,
+        "last_modified": fetch.last_modified,
+        **columns,
+    }
+    return int(
+        conn.execute(insert_for(conn)(Fetch).values(**values).returning(Fetch.id)).scalar_one()
+    )
+
+
+def version_fields(article: IncomingArticle) -> dict[str, Any]:
+    """The version's columns that come from extraction (refreshed in place)."""
+    return {
+        "record_sha256": article.record_sha256,
+        "title": article.title,
+        "published": article.published,
+        "updated": article.updated,
+        "published_at": parse_instant(article.published),
+        "updated_at": parse_instant(article.updated),
+        "category": article.category,
+        "language": article.language,
+        "text": article.text,
+    }
