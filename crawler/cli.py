@@ -129,9 +129,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from storage.export import write_csv, write_jsonl
-
     from storage.db import open_archive
+    from storage.export import write_csv, write_jsonl
     engine = _engine(args.db, open_archive)
     writer = write_jsonl if args.format == "jsonl" else write_csv
     filters: dict[str, Any] = {"versions": args.versions, "site": args.site}
@@ -273,10 +272,7 @@ def _engine(value: str | None, opener: Any) -> Any:
 def _read_inputs(files: list[str]) -> Iterator[tuple[str, bytes]]:
     for name in files:
         try:
-            if name == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                data = Path(name).read_bytes()
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as exc:
             raise UserError(f"cannot read {name}: {exc.strerror or exc}") from exc
         if name.endswith(".gz") or data[:2] == b"\x1f\x8b":

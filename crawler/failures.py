@@ -10,6 +10,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+
 # (exception types, reason code) in the order they are checked.
 def _scrapy_error(name: str) -> tuple[type[BaseException], ...]:
     """Scrapy's own download exceptions (2.13+), absent from older releases."""

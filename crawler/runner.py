@@ -40,7 +40,7 @@ class CrawlOutcome:
 
 def crawl_settings(options: CrawlOptions) -> Settings:
     settings = get_project_settings()
-    if not settings.get("BOT_NAME") == "healtharchive":  # run outside the project folder
+    if settings.get("BOT_NAME") != "healtharchive":  # run outside the project folder
         settings.setmodule("crawler.settings", priority="project")
     overrides: dict[str, Any] = {
         "ARCHIVE_DATABASE_URL": options.database_url,

@@ -164,11 +164,13 @@ def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str) -> list
                 authors.extend(parsed)
                 consumed.add(i)
     if not authors:
-        name_el = _first_named(el, _NAME_NAMES) or _profile_anchor(el, base_url)
+        name_el = _first_named(el, _NAME_NAMES)
+        if name_el is None:
+            name_el = _profile_anchor(el, base_url)
         name_text = element_text(name_el) if name_el is not None else None
         if not name_text:
             name_text = next((ln for ln in lines if _PERSON_LIKE.match(ln)), None)
-        if not name_text or not _is_named_author_box(el) and el.get("rel") != "author":
+        if not name_text or (not _is_named_author_box(el) and el.get("rel") != "author"):
             return []
         name, role = split_name_role(name_text)
         if not name:
@@ -184,15 +186,11 @@ def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[i
               links: dict[str, str]) -> Author:
     """Fill role and bio of a single credited person from the rest of the box."""
     role = author.role
-    bio = None
-    role_el = _first_named(el, _ROLE_NAMES)
-    bio_el = _first_named(el, _BIO_NAMES)
-    if role is None and role_el is not None:
-        candidate = element_text(role_el)
-        if 0 < len(candidate) <= 100 and candidate.lower() != author.name.lower():
-            role = candidate
-    if bio_el is not None and len(element_text(bio_el)) >= 40:
-        bio = element_text(bio_el)
+    bio = _smallest_named_text(el, _BIO_NAMES, min_chars=40, max_chars=1200)
+    role_text = _smallest_named_text(el, _ROLE_NAMES, min_chars=2, max_chars=100)
+    if role_text and role_text != bio and author.name.lower() not in role_text.lower() and (
+            role is None or len(role_text) > len(role)):
+        role = role_text
     rest = [ln for i, ln in enumerate(lines) if i not in consumed and not _is_name_line(ln, author.name)]
     if role is None:
         role = next((ln for ln in rest if _looks_like_role(ln)), None)
@@ -230,6 +228,20 @@ def _profile_anchor(el: HtmlElement, base_url: str) -> HtmlElement | None:
         if url and PROFILE_PATH.search(url) and element_text(a):
             return a
     return None
+
+
+def _smallest_named_text(el: HtmlElement, pattern: re.Pattern[str], *, min_chars: int,
+                         max_chars: int) -> str | None:
+    """Text of the innermost descendant named by ``pattern`` whose text length fits:
+    'author-bio-description' rather than its 'author-bio' wrapper."""
+    best: str | None = None
+    for child in el.iter():
+        if child is el or not isinstance(child.tag, str) or not pattern.search(class_tokens(child)):
+            continue
+        text = element_text(child)
+        if min_chars <= len(text) <= max_chars and (best is None or len(text) < len(best)):
+            best = text
+    return best
 
 
 def _first_named(el: HtmlElement, pattern: re.Pattern[str]) -> HtmlElement | None:

@@ -12,19 +12,16 @@ Neither may remove the article container or anything holding a large share of it
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
 
 # Tokens of class/id/role values: split at non-letters, matched whole.
 BOILERPLATE_TOKENS = frozenset(
-    "cookie cookies consent gdpr ccpa cmp onetrust cookiebot newsletter subscribe subscription "
-    "signup optin share sharing sharebar social socials sharethis addthis related relatedposts "
-    "recommended recirculation comments comment respond disqus commentlist adblock adblocker "
-    "advert advertisement advertising ads adslot adunit adsense sponsor sponsored affiliate "
-    "affiliates promo promotion popup modal overlay breadcrumb breadcrumbs sidebar "
-    "toc skiplink pagination pager paywall donate donation outbrain taboola".split()
+    ["cookie", "cookies", "consent", "gdpr", "ccpa", "cmp", "onetrust", "cookiebot", "newsletter", "subscribe", "subscription", "signup", "optin", "share", "sharing", "sharebar", "social", "socials", "sharethis", "addthis", "related", "relatedposts", "recommended", "recirculation", "comments", "comment", "respond", "disqus", "commentlist", "adblock", "adblocker", "advert", "advertisement", "advertising", "ads", "adslot", "adunit", "adsense", "sponsor", "sponsored", "affiliate", "affiliates", "promo", "promotion", "popup", "modal", "overlay", "breadcrumb", "breadcrumbs", "sidebar", "toc", "skiplink", "pagination", "pager", "paywall", "donate", "donation", "outbrain", "taboola"]
 )
 # Component names that appear as a token pair, e.g. "product-box", "read-more".
 BOILERPLATE_PAIRS = frozenset({
@@ -49,7 +46,9 @@ DISCLOSURE = re.compile(
     r"(?:contains|includes|uses|use) affiliate links|affiliate (?:links?|commissions?)|"
     r"at no (?:extra|additional) cost to you|paid (?:a )?commission|"
     r"enlaces? de afiliados?|liens? affili[ée]s?|affiliate-links?|provisions?-links?|"
-    r"ganamos una comisi[oó]n|nous (?:pouvons )?(?:touch|per[cç]ev)\w* une commission",
+    r"(?:recib|gan|obten|cobr)\w* una comisi[oó]n|(?:touch|per[cç]ev|re[cç]\w*|gagn)\w* une commission|"
+    r"(?:erhalten|bekommen|verdienen) (?:wir )?(?:eine )?provision|als amazon-partner|"
+    r"en tant que partenaire d'amazon|como afiliad[oa] de amazon",
     re.IGNORECASE,
 )
 ADBLOCK = re.compile(
@@ -74,7 +73,9 @@ SHARE = re.compile(r"^(?:share|share this(?: article| post)?|share on \w+|tweet|
 CTA = re.compile(
     r"^(?:check (?:the )?(?:latest )?price|buy (?:it )?(?:now|on \w+|here)|shop now|see (?:the )?(?:latest )?price|"
     r"view (?:it )?on amazon|view (?:deal|product|price)|get (?:it|yours|the deal) (?:on|at|now|here)|"
-    r"see (?:it )?on amazon|check (?:it out )?on amazon|available on amazon|add to cart)\b",
+    r"see (?:it )?on amazon|check (?:it out )?on amazon|available on amazon|add to cart|"
+    r"ver (?:en|precio en) amazon|comprar (?:en amazon|ahora)|voir (?:sur amazon|le prix)|"
+    r"acheter (?:sur amazon|maintenant)|bei amazon (?:ansehen|kaufen)|jetzt kaufen)\b",
     re.IGNORECASE,
 )
 RELATED_HEADING = re.compile(
@@ -84,7 +85,16 @@ RELATED_HEADING = re.compile(
     r"art[ií]culos relacionados|[àa] lire aussi|sur le m[êe]me sujet)\b",
     re.IGNORECASE,
 )
-TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER)
+SYNDICATION = re.compile(
+    r"originally (?:appeared|published|ran) (?:in|on|at)|(?:re)?published (?:here )?with (?:the )?permission|"
+    r"reprinted with (?:the )?permission|this (?:article|story|post) (?:was )?first (?:appeared|published)|"
+    r"publicado originalmente en|publi[ée] initialement (?:dans|sur)",
+    re.IGNORECASE,
+)
+TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION)
+
+
+Removable = Callable[[HtmlElement, int], bool]
 
 
 @dataclass(slots=True)
@@ -103,14 +113,14 @@ def has_boilerplate_name(el: HtmlElement) -> bool:
         return False
     if any(t in BOILERPLATE_TOKENS for t in tokens):
         return True
-    return any(pair in BOILERPLATE_PAIRS for pair in zip(tokens, tokens[1:], strict=False))
+    return any(pair in BOILERPLATE_PAIRS for pair in itertools.pairwise(tokens))
 
 
 def is_hidden(el: HtmlElement) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     return (
         "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None
-        or el.get("aria-hidden") == "true" and el.tag not in ("svg", "i", "span")
+        or (el.get("aria-hidden") == "true" and el.tag not in ("svg", "i", "span"))
     )
 
 
@@ -162,7 +172,7 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         if link.getparent() is None:
             continue
         label = element_text(link)
-        if not (CTA.search(label) or link.get("rel", "").lower().find("sponsored") >= 0 and not label):
+        if not (CTA.search(label) or (link.get("rel", "").lower().find("sponsored") >= 0 and not label)):
             continue
         block = _block_of(link)
         if block is not None and block.tag in ("p", "li", "td", "blockquote", "dd") and \
@@ -210,7 +220,7 @@ def _block_of(el: HtmlElement) -> HtmlElement | None:
     return node
 
 
-def _enclosing_box(el, removable, *, limit: int):  # type: ignore[no-untyped-def]
+def _enclosing_box(el: HtmlElement, removable: Removable, *, limit: int) -> HtmlElement | None:
     """Climb from ``el`` while the parent is still a small box; the outermost removable one."""
     if not removable(el, limit):
         return None
@@ -231,7 +241,7 @@ def _drop(el: HtmlElement, report: CleaningReport, reason: str) -> None:
         report.reasons.append(reason)
 
 
-def _drop_heading_and_list(heading: HtmlElement, report: CleaningReport, removable) -> None:  # type: ignore[no-untyped-def]
+def _drop_heading_and_list(heading: HtmlElement, report: CleaningReport, removable: Removable) -> None:
     sibling = heading.getnext()
     if sibling is not None and sibling.tag in ("ul", "ol", "div", "nav") and _is_link_list(sibling):
         if removable(sibling, 4000):
@@ -239,9 +249,9 @@ def _drop_heading_and_list(heading: HtmlElement, report: CleaningReport, removab
             _drop(heading, report, "related")
         return
     parent = heading.getparent()
-    if parent is not None and parent.tag in ("div", "aside", "section", "nav") and _is_link_list(parent):
-        if removable(parent, 4000):
-            _drop(parent, report, "related")
+    if (parent is not None and parent.tag in ("div", "aside", "section", "nav")
+            and _is_link_list(parent) and removable(parent, 4000)):
+        _drop(parent, report, "related")
 
 
 def _is_link_list(el: HtmlElement) -> bool:

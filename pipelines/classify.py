@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pipelines.jsonld import ARTICLE_TYPES, LISTING_TYPES
@@ -42,7 +43,10 @@ class PageSignals:
     card_share: float = 0.0
 
 
-def classify_page(s: PageSignals) -> tuple[str, str]:
+PageType = Literal["article", "glossary", "listing", "other"]
+
+
+def classify_page(s: PageSignals) -> tuple[PageType, str]:
     """(page type, reason): 'article' | 'glossary' | 'listing' | 'other'."""
     segments = [seg for seg in urlsplit(s.url).path.split("/") if seg]
     if not segments:

@@ -7,16 +7,15 @@ from collections.abc import Iterator
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 from w3lib.encoding import html_to_unicode
 
 from pipelines.text import collapse_space
 
-HtmlElement = lxml.html.HtmlElement
+__all__ = ["HtmlElement", "NotHtmlError", "decode_html", "element_text", "parse_html"]
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd details dialog div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section "
-    "table td th tr ul".split()
+    ["address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"]
 )
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BINARY_SNIFF = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -51,7 +50,7 @@ def parse_html(text: str) -> HtmlElement:
         doc = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise NotHtmlError(f"unparsable: {exc}") from exc
-    if doc is None or doc.find(".//body") is None and doc.find(".//head") is None:
+    if doc is None or (doc.find(".//body") is None and doc.find(".//head") is None):
         raise NotHtmlError("no html document")
     return doc
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from pipelines.affiliates import find_affiliate_links
 from pipelines.author_boxes import find_authors
-from pipelines.boilerplate import clean_boilerplate
 from pipelines.body import extract_blocks
+from pipelines.boilerplate import clean_boilerplate
 from pipelines.bylines import authors_from_jsonld, merge_authors
 from pipelines.classify import PageSignals, classify_page
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import HtmlElement, NotHtmlError, decode_html, element_text, parse_html
-from pipelines.jsonld import first_string, main_node, read_jsonld, types_of
+from pipelines.jsonld import main_node, read_jsonld, types_of
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_visible_dates, read_page_meta
 from pipelines.records import Author, ExtractedPage, FetchedPage, Rejection

@@ -46,7 +46,7 @@ SPECIALTY_TOPICS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"dermatolog|skin ?care|esthetician|aesthetician|cosmetic chemist|dermat", re.I),
      frozenset({"skin"})),
     (re.compile(r"dietitian|dietician|nutritionist|\bRDN?\b|\bLDN\b|nutrition scien|dietista|diététicien", re.I),
-     frozenset({"nutrition", "digestive", "diabetes", "fitness"})),
+     frozenset({"nutrition", "digestive", "diabetes"})),
     (re.compile(r"sleep (?:physician|specialist|medicine|scientist|coach|doctor|researcher)|somnolog", re.I),
      frozenset({"sleep", "brain", "mental"})),
     (re.compile(r"fitness|personal trainer|strength|conditioning|\bCSCS\b|exercise physiolog|"

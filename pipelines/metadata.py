@@ -208,4 +208,23 @@ def find_visible_dates(root: HtmlElement) -> dict[str, str]:
             break
     if "published" not in found and unlabelled:
         found["published"] = unlabelled[0]
+    if "published" not in found:
+        found.update(_date_named_line(root))
     return found
+
+
+_DATE_NAMES = re.compile(r"(?:^|[^a-z])(date|dated|pubdate|posted|published|post-date|entry-date|"
+                         r"article-date|timestamp|dateline)(?:$|[^a-z])")
+
+
+def _date_named_line(root: HtmlElement) -> dict[str, str]:
+    """An unlabelled date line in an element named for dates ('synd-date', 'post-date'):
+    the publication date when nothing else states one."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _DATE_NAMES.search(class_tokens(el)):
+            continue
+        text = element_text(el)
+        if 6 <= len(text) <= 40 and re.search(r"\d", text) and not any(
+                has_boilerplate_name(a) or "comment" in class_tokens(a) for a in el.iterancestors()):
+            return {"published": text}
+    return {}

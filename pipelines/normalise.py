@@ -8,12 +8,12 @@ from datetime import datetime
 from pipelines.body import render_text
 from pipelines.dates import parse_date
 from pipelines.flags import content_flags
-from pipelines.records import ExtractedPage, NormalisedArticle, Rejection
+from pipelines.records import ExtractedPage, Kind, NormalisedArticle, Rejection
 from pipelines.sections import split_sections
 from pipelines.text import collapse_space, content_hash, detect_language, normalise_language
 from pipelines.urls import site_of
 
-DATEPARSER_LANGUAGES = frozenset("en es fr de it pt nl".split())
+DATEPARSER_LANGUAGES = frozenset(["en", "es", "fr", "de", "it", "pt", "nl"])
 _CATEGORY_PREFIX = re.compile(r"^(?:category|categories|section|topic)\s*:\s*", re.IGNORECASE)
 
 
@@ -33,7 +33,7 @@ def normalise_page(page: ExtractedPage) -> NormalisedArticle | Rejection:
     updated = _date(page.updated_raw, languages, page.fetched_at)
     category = _category(page.category_raw)
     tags = tuple(dict.fromkeys(t for t in (collapse_space(t) for t in page.tags_raw) if t))
-    kind = "glossary" if page.page_type == "glossary" else "article"
+    kind: Kind = "glossary" if page.page_type == "glossary" else "article"
     sections = tuple(split_sections(blocks, glossary=kind == "glossary"))
     flags = list(page.signals)
     for flag in content_flags(title=title, raw_text=text, disclosure=False, authors=page.authors,

@@ -48,13 +48,13 @@ def word_count(text: str) -> int:
 # The most frequent short function words of each language: enough to tell the
 # languages health sites publish in apart on a paragraph or more of text.
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to is in that it for you with are this on as be your not".split()),
-    "es": frozenset("el la de que y en los las del se por un una para con es su al".split()),
-    "fr": frozenset("le la les de des et est en un une du que pour dans sur pas qui au".split()),
-    "de": frozenset("der die das und ist nicht zu den mit von sich des ein eine auf für im".split()),
-    "it": frozenset("il di che e la per un una non sono della del gli le con si al".split()),
-    "pt": frozenset("o a de que e do da em um uma para com não os as se dos das".split()),
-    "nl": frozenset("de het een en van is dat op te in niet zijn voor met je ook".split()),
+    "en": frozenset(["the", "and", "of", "to", "is", "in", "that", "it", "for", "you", "with", "are", "this", "on", "as", "be", "your", "not"]),
+    "es": frozenset(["el", "la", "de", "que", "y", "en", "los", "las", "del", "se", "por", "un", "una", "para", "con", "es", "su", "al"]),
+    "fr": frozenset(["le", "la", "les", "de", "des", "et", "est", "en", "un", "une", "du", "que", "pour", "dans", "sur", "pas", "qui", "au"]),
+    "de": frozenset(["der", "die", "das", "und", "ist", "nicht", "zu", "den", "mit", "von", "sich", "des", "ein", "eine", "auf", "für", "im"]),
+    "it": frozenset(["il", "di", "che", "e", "la", "per", "un", "una", "non", "sono", "della", "del", "gli", "le", "con", "si", "al"]),
+    "pt": frozenset(["o", "a", "de", "que", "e", "do", "da", "em", "um", "uma", "para", "com", "não", "os", "as", "se", "dos", "das"]),
+    "nl": frozenset(["de", "het", "een", "en", "van", "is", "dat", "op", "te", "in", "niet", "zijn", "voor", "met", "je", "ook"]),
 }
 
 
@@ -67,7 +67,7 @@ def detect_language(text: str, *, min_hits: int = 8) -> str | None:
                 counts[lang] += 1
     if not counts:
         return None
-    (best, hits), *rest = counts.most_common(2) + [("", 0)]
+    (best, hits), *rest = [*counts.most_common(2), ("", 0)]
     runner_up = rest[0][1] if rest else 0
     if hits < min_hits or hits < 1.3 * runner_up:
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.boilerplate import ADBLOCK, CONSENT, CTA, DISCLOSURE, NEWSLETTER
+from pipelines.boilerplate import ADBLOCK, CONSENT, CTA, DISCLOSURE, NEWSLETTER, SYNDICATION
 from pipelines.bylines import is_byline_text
 from pipelines.dates import find_labelled_dates, parse_date
 from pipelines.flags import PLACEHOLDER
@@ -16,7 +16,7 @@ from pipelines.records import Block
 from pipelines.references import is_reference_heading
 from pipelines.text import collapse_space, word_count
 
-_LINE_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER)
+_LINE_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION)
 _PLACEHOLDER_ONLY = re.compile(rf"^\W*(?:{PLACEHOLDER.pattern})\W*$")
 MAX_PREAMBLE_WORDS = 40
 

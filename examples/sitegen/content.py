@@ -47,7 +47,7 @@ _MARKERS: dict[str, BlockKind] = {
 
 # Heading words that name a section kind, in the site's three languages.
 _KIND_PREFIXES = {
-    "action_plan": ("action plan", "plan de acción", "plan d'action"),
+    "action_plan": ("action plan", "plan de acción", "plan d'action", "practical steps", "next steps"),
     "summary": ("summary", "resumen", "en résumé"),
     "faq": ("frequently asked questions", "preguntas frecuentes", "questions fréquentes"),
     "origin": ("origin",),

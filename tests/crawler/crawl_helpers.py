@@ -53,3 +53,30 @@ def fetch_rows(database_url: str) -> list[dict[str, Any]]:
 
 def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+REQUIRE_POSTGRESQL = os.environ.get("HEALTHARCHIVE_REQUIRE_POSTGRESQL") == "1"
+PG_ADMIN_URL = os.environ.get("HEALTHARCHIVE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def create_pg_database(prefix: str = "ha_crawl") -> str:
+    """A fresh PostgreSQL database; returns its SQLAlchemy URL."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,6 +15,7 @@ def fault_server():
     server = FaultServer(slow_seconds=4.0).start()
     yield server
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_faults_are_recorded_and_the_crawl_goes_on(crawl_result, database_url):
 
 
 def test_good_pages_survive_the_faults(crawl_result, database_url):
-    result, server = crawl_result
+    _result, server = crawl_result
     titles = {r["title"]: r for r in exported_records(database_url)}
     assert "Why Strength Training Sharpens Your Mind" in titles
     assert "Redirect Target Article About Sleep And Recovery" in titles

@@ -1,6 +1,11 @@
 import pytest
 
-from pipelines.flags import content_flags, has_placeholder, has_repeated_phrase, is_author_topic_mismatch
+from pipelines.flags import (
+    content_flags,
+    has_placeholder,
+    has_repeated_phrase,
+    is_author_topic_mismatch,
+)
 from pipelines.records import Author
 
 
