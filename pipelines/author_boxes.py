@@ -18,9 +18,8 @@ from pipelines.records import Author
 from pipelines.urls import absolute_url
 
 _AUTHOR_NAMES = re.compile(
-    r"(?:^|[^a-z])(author|authors|byline|bylines|writer|contributor|contributors|reviewer|"
-    r"reviewers|reviewed|review-by|medically|factcheck|fact-check|expert|credentials|"
-    r"authorbox|author-box|about-the-author|meet-the-author|post-author|entry-author)(?:$|[^a-z])"
+    r"(?:^|[^a-z])(author|byline|writer|contributor|reviewe[dr]|review-by|medically|fact-?check|"
+    r"expert|credential)"
 )
 _NOT_AUTHOR = re.compile(r"authority|author-comment|comment-author|bypostauthor")
 _ROLE_NAMES = re.compile(r"role|jobtitle|job-title|credential|position|specialty|designation|title")
@@ -126,8 +125,10 @@ def _inside_listing_chrome(el: HtmlElement) -> bool:
 
 
 def _has_block_child_with_byline(el: HtmlElement) -> bool:
+    """A block child carries its own byline: take the child, not this wrapper (inline
+    children such as split '<span>By</span> <a>Name</a>' belong to the wrapper)."""
     return any(
-        isinstance(c.tag, str) and c.tag in ("p", "div", "span", "li", "a", "strong")
+        isinstance(c.tag, str) and c.tag in ("p", "div", "li", "section", "aside", "header")
         and is_byline_text(element_text(c)) for c in el
     )
 
@@ -188,6 +189,7 @@ def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[i
     role = author.role
     bio = _smallest_named_text(el, _BIO_NAMES, min_chars=40, max_chars=1200)
     role_text = _smallest_named_text(el, _ROLE_NAMES, min_chars=2, max_chars=100)
+    role_text = role_text.strip(" ,;:|-–—·") if role_text else None
     if role_text and role_text != bio and author.name.lower() not in role_text.lower() and (
             role is None or len(role_text) > len(role)):
         role = role_text

@@ -145,7 +145,9 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
             return False
         return not (_is_inside(el, root) and size > 0.4 * root_len)
 
-    # 1. Components named as boilerplate, and hidden elements.
+    # 1. Components named as boilerplate, and hidden elements (collapsed accordions and
+    # tabs inside the article are content: they were revealed first).
+    reveal_collapsed(root)
     for el in list(body.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None or el in keep:
             continue
@@ -193,6 +195,23 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         if lst.getparent() is not None and _is_link_list(lst) and removable(lst, 3000):
             _drop(lst, report, "linklist")
     return report
+
+
+def reveal_collapsed(root: HtmlElement) -> None:
+    """Accordion panels and tabs ship their text hidden: show it, and unwrap the
+    buttons that hold section headings, so the body keeps every section."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or has_boilerplate_name(el):
+            continue
+        if el.tag == "button" and any(h.tag in HEADING_TAGS for h in el.iter()):
+            el.drop_tag()
+            continue
+        if is_hidden(el) and len(element_text(el)) >= 80:
+            for attr in ("hidden", "aria-hidden"):
+                el.attrib.pop(attr, None)
+            style = el.get("style")
+            if style:
+                el.set("style", re.sub(r"display\s*:\s*none|visibility\s*:\s*hidden", "", style, flags=re.I))
 
 
 def _protected(root: HtmlElement) -> set[HtmlElement]:

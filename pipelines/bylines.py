@@ -426,3 +426,16 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+_ORGANISATION_NAME = re.compile(
+    r"\b(?:staff|team|editors|editorial|newsroom|desk|contributors|health system|hospital|clinic|"
+    r"institute|foundation|association|society|journal|magazine|media|inc|llc|ltd|gmbh|"
+    r"department|center|centre|council|board|network|redacci[oó]n|r[ée]daction|equipo|[ée]quipe)\b",
+    re.IGNORECASE,
+)
+
+
+def is_organisation_name(name: str) -> bool:
+    """'Northfield Health Staff', 'VitalWell Editorial Team', 'Mayo Clinic': a body, not a person."""
+    return bool(_ORGANISATION_NAME.search(name))

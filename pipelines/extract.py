@@ -15,11 +15,11 @@ from pipelines.affiliates import find_affiliate_links
 from pipelines.author_boxes import find_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
-from pipelines.bylines import authors_from_jsonld, merge_authors
+from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors
 from pipelines.classify import PageSignals, classify_page
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import HtmlElement, NotHtmlError, decode_html, element_text, parse_html
-from pipelines.jsonld import main_node, read_jsonld, types_of
+from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_visible_dates, read_page_meta
 from pipelines.records import Author, ExtractedPage, FetchedPage, Rejection
@@ -135,18 +135,26 @@ def _merge_page_authors(article: dict[str, Any] | None, visible: list[Author]) -
     """JSON-LD people first (their order is the page's), then what the page shows;
     an organisation credited in JSON-LD gives way to people named on the page."""
     structured: list[Author] = []
+    organisations: set[str] = set()
     if article:
         structured = authors_from_jsonld(article)
-        if visible and _credits_only_organisations(article):
-            structured = [a for a in structured if a.relation != "author"]
-    return merge_authors(structured, visible)
+        organisations = _organisation_names(article)
+    merged = merge_authors(structured, visible)
+    # The schema credits people: an organisation byline ("By Northfield Health Staff")
+    # is not an author.
+    return [a for a in merged if a.name.lower() not in organisations and not is_organisation_name(a.name)]
 
 
-def _credits_only_organisations(article: dict[str, Any]) -> bool:
-    value = article.get("author")
-    items = value if isinstance(value, list) else [value]
-    return bool(items) and all(isinstance(i, dict) and types_of(i) & {"organization", "newsmediaorganization"}
-                               for i in items)
+def _organisation_names(article: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    for key in ("author", "creator", "reviewedBy", "editor"):
+        value = article.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and types_of(item) & ORGANISATION_TYPES:
+                name = first_string(item.get("name"))
+                if name:
+                    names.add(name.lower())
+    return names
 
 
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")

@@ -33,7 +33,9 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
     "skin": re.compile(r"\bskin|acne|derma|sunscreen|wrinkle|eczema|psoriasis|\bhair\b|beauty|"
                        r"piel|peau", re.I),
     "mental": re.compile(r"mental|anxiety|depress|stress|mood|mindful|psycholog|emotion|"
-                         r"burnout|therapy|salud mental|santé mentale", re.I),
+                         r"burnout|psychotherap|talk therapy|cognitive behavio|salud mental|santé mentale", re.I),
+    "musculoskeletal": re.compile(r"back pain|neck pain|joint|posture|ergonomic|injur|physical therap|"
+                                  r"physiotherap|orthop|arthritis|tendon|plantar|sciatica|rehab", re.I),
     "brain": re.compile(r"\bbrain|cognit|memory|focus|neuro|dementia|alzheimer", re.I),
     "heart": re.compile(r"\bheart|cardio|blood pressure|hypertension|cholesterol", re.I),
     "women": re.compile(r"women|pregnan|menopaus|fertility|menstrua|prenatal|postpartum", re.I),
@@ -51,9 +53,9 @@ SPECIALTY_TOPICS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
      frozenset({"sleep", "brain", "mental"})),
     (re.compile(r"fitness|personal trainer|strength|conditioning|\bCSCS\b|exercise physiolog|"
                 r"kinesiolog|yoga (?:teacher|instructor)|pilates|entrenador|coach sportif", re.I),
-     frozenset({"fitness", "nutrition"})),
-    (re.compile(r"physical therap|physiotherap|\bDPT\b|sports medicine|orthop", re.I),
-     frozenset({"fitness"})),
+     frozenset({"fitness", "nutrition", "musculoskeletal"})),
+    (re.compile(r"physical therap|physiotherap|\bDPT\b|sports medicine|orthop|chiropract", re.I),
+     frozenset({"fitness", "musculoskeletal"})),
     (re.compile(r"psycholog|psychiatr|therapist|counsel|\bLCSW\b|\bLPC\b|\bLMFT\b|mental health|psicólog", re.I),
      frozenset({"mental", "brain", "sleep"})),
     (re.compile(r"cardiolog", re.I), frozenset({"heart", "fitness"})),
@@ -69,7 +71,7 @@ def has_placeholder(text: str) -> bool:
     return bool(PLACEHOLDER.search(text))
 
 
-def has_repeated_phrase(title: str, *, min_words: int = 3) -> bool:
+def has_repeated_phrase(title: str, *, min_words: int = 2) -> bool:
     """True when a run of ``min_words`` or more words is immediately repeated
     ("The Missing Link Between The Missing Link Between ..."); a phrase that merely
     recurs later ("Vitamin D and Sleep: What Vitamin D and Sleep Research Says") is fine."""
@@ -103,7 +105,9 @@ def specialty_topics(author: Author) -> frozenset[str]:
 
 def is_author_topic_mismatch(authors: Iterable[Author], *, category: str | None,
                              tags: Iterable[str]) -> bool:
-    article_topics = topics_of([category or "", *tags])
+    """The article's topics come from its category when the category names one, else
+    from its tags (tags are many and loose: one stray tag must not excuse a mismatch)."""
+    article_topics = topics_of([category or ""]) or topics_of(tags)
     if not article_topics:
         return False
     for author in authors:

@@ -23,6 +23,10 @@ LISTING_TYPES = frozenset({
     "collectionpage", "profilepage", "aboutpage", "contactpage", "searchresultspage",
     "itemlist", "person", "organization",
 })
+ORGANISATION_TYPES = frozenset({
+    "organization", "newsmediaorganization", "medicalorganization", "hospital", "corporation",
+    "educationalorganization", "governmentorganization", "ngo", "medicalclinic", "localbusiness",
+})
 _EXTRACTOR = JsonLdExtractor()
 
 

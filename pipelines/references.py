@@ -66,7 +66,10 @@ _ORG_WORDS = frozenset({
     "clinic", "institute", "organization", "organisation", "association", "society", "center",
     "centre", "college", "academy", "department", "agency", "foundation", "university",
     "hospital", "service", "services", "ministry", "council", "board", "nh", "cdc", "who",
-    "nih", "fda", "nice", "niddk", "nccih", "administration", "health"
+    "nih", "fda", "nice", "niddk", "nccih", "administration", "health", "office", "committee",
+    "commission", "national", "network", "alliance", "federation", "program", "programme",
+    "authority", "panel", "taskforce", "cochrane", "usda", "hhs", "nhs", "aha", "acog", "aap",
+    "government", "bureau", "registry", "consortium", "collaboration", "mayo",
 })
 _HEADINGS = frozenset("""
 references|reference|scientific references|medical references|article sources|sources
@@ -153,6 +156,9 @@ def _title(shown: str) -> str | None:
         authors, rest = apa["authors"], apa["rest"]
         if _looks_like_apa_authors(authors):
             return _clean_title(_first_sentence(rest)) if rest else None
+        parts = _sentences(authors)
+        if len(parts) > 1 and _is_organisation(parts[0]):
+            return _clean_title(" ".join(parts[1:]))  # "Org. Title (2022)."
         return _clean_title(authors)
     vancouver = _VANCOUVER_RE.match(body)
     if vancouver is not None:
@@ -187,10 +193,12 @@ def _looks_like_apa_authors(segment: str) -> bool:
 
 def _is_organisation(segment: str) -> bool:
     words = {w.strip(".,()").lower().removesuffix("s") for w in segment.split()}
-    return len(segment.split()) <= 10 and bool(words & _ORG_WORDS)
+    return len(segment.split()) <= 16 and bool(words & _ORG_WORDS)
 
 
 def _is_journalish(sentence: str) -> bool:
+    if re.match(rf"^{_YEAR}\s+[A-Z][a-z]", sentence) and not re.match(rf"^{_YEAR}\s+{_MONTH_ABBR}", sentence):
+        return False  # "2018 Physical Activity Guidelines ...": a title that starts with a year
     return bool(re.match(rf"^(?:{_YEAR}|\d|https?:|www\.|doi)", sentence, re.IGNORECASE))
 
 

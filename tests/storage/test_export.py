@@ -16,7 +16,10 @@ from storage_samples import SCHEMA_FIELDS_FROM_STORAGE, at, make_glossary_record
 from storage.export import CSV_COLUMNS, iter_article_records, write_csv, write_jsonl
 from storage.writer import ArchiveWriter
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "article.schema.json"
+_SHARED_SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "article.schema.json"
+# shared/ sits beside the repository in CI; a clone without it uses the vendored copy.
+SCHEMA_PATH = (_SHARED_SCHEMA if _SHARED_SCHEMA.exists()
+               else Path(__file__).resolve().parents[1] / "fixtures" / "article.schema.json")
 UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
 
 
