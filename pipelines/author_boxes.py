@@ -22,7 +22,7 @@ _AUTHOR_NAMES = re.compile(
     r"expert|credential)"
 )
 _NOT_AUTHOR = re.compile(r"authority|author-comment|comment-author|bypostauthor")
-_ROLE_NAMES = re.compile(r"role|jobtitle|job-title|credential|position|specialty|designation|title")
+_ROLE_NAMES = re.compile(r"role|job|credential|position|specialt|designation|title|occupation|profession")
 _BIO_NAMES = re.compile(r"bio|description|about|summary")
 _NAME_NAMES = re.compile(r"(?:^|[^a-z])(name|author-name|fn)(?:$|[^a-z])")
 PROFILE_PATH = re.compile(
@@ -265,4 +265,7 @@ def _looks_like_role(line: str) -> bool:
         return False
     if line.endswith((".", "!", "?")) and len(line.split()) > 6:
         return False
-    return not line.lower().startswith(("more ", "view ", "read ", "see ", "follow", "all posts"))
+    low = line.lower()
+    if re.search(r"\b(?:author|autor|auteur|reviewer|about|meet|written|posts?|articles?)\b", low):
+        return False  # box labels: "About the author", "Meet the expert", "More posts"
+    return not low.startswith(("more ", "view ", "read ", "see ", "follow", "all posts"))

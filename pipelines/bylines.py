@@ -351,6 +351,8 @@ def _is_credential(token: str, *, all_caps: bool) -> bool:
     bare = token.strip(".,()")
     if bare in CREDENTIALS or bare.replace(".", "") in CREDENTIALS:
         return True
+    if re.fullmatch(r"(?:[A-Z][A-Za-z]{0,2}\.){1,4}[A-Z][A-Za-z]{0,2}\.?", token.strip(",()")):
+        return True  # dotted abbreviations: Dt.P., Ph.D., M.Sc., R.N.
     return not all_caps and re.fullmatch(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z]{1,5})?", bare) is not None
 
 

@@ -9,13 +9,14 @@ trafilatura extracts the body from what is left.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from pipelines.affiliates import find_affiliate_links
 from pipelines.author_boxes import find_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
-from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors
+from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors, name_key
 from pipelines.classify import PageSignals, classify_page
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import HtmlElement, NotHtmlError, decode_html, element_text, parse_html
@@ -132,14 +133,17 @@ def _listing_shape(root: HtmlElement) -> tuple[int, float, float, list[str]]:
 
 
 def _merge_page_authors(article: dict[str, Any] | None, visible: list[Author]) -> list[Author]:
-    """JSON-LD people first (their order is the page's), then what the page shows;
-    an organisation credited in JSON-LD gives way to people named on the page."""
+    """People credited on the page, in page order. What the page shows wins over JSON-LD
+    (the schema's role is the one "shown with the byline"); an author box's role line
+    wins over the credential in a short byline; JSON-LD fills what the page leaves out."""
     structured: list[Author] = []
     organisations: set[str] = set()
     if article:
         structured = authors_from_jsonld(article)
         organisations = _organisation_names(article)
-    merged = merge_authors(structured, visible)
+    boxed_roles = {name_key(a.name): a.role for a in visible if a.bio and a.role}
+    visible = [replace(a, role=boxed_roles.get(name_key(a.name), a.role)) for a in visible]
+    merged = merge_authors(visible, structured)
     # The schema credits people: an organisation byline ("By Northfield Health Staff")
     # is not an author.
     return [a for a in merged if a.name.lower() not in organisations and not is_organisation_name(a.name)]

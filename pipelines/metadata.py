@@ -24,8 +24,9 @@ _UPDATED_META = (
     "article:modified_time", "og:updated_time", "modified_time", "datemodified",
     "dcterms.modified", "last-modified", "lastmod", "article.updated", "revised",
 )
-_CATEGORY_NAMES = re.compile(r"(?:^|[^a-z])(category|categories|cat-links|kicker|eyebrow|"
-                             r"section-label|post-category|article-category|entry-category|topic)(?:$|[^a-z])")
+_CATEGORY_NAMES = re.compile(r"(?:^|[^a-z])(categor|cat-links|kicker|eyebrow|rubri|kategor|"
+                             r"seccion|secci[oó]n|topic|(?:article|post|entry|story)[-_]*section|"
+                             r"section[-_]*(?:label|name|link|tag))")
 _TAG_NAMES = re.compile(r"(?:^|[^a-z])(tags|tag-list|tag-links|post-tags|article-tags|entry-tags|"
                         r"tagcloud|keywords)(?:$|[^a-z])")
 _HOME = re.compile(r"^(home|inicio|accueil|startseite|start)$", re.IGNORECASE)
@@ -133,13 +134,16 @@ def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[
             if 0 < len(text) <= 40 and not _TAG_NAMES.search(class_tokens(el)):
                 first = el.find(".//a")
                 return element_text(first) if first is not None and element_text(first) else text
+    section = root.find(".//*[@itemprop='articleSection']")
+    if section is not None and 0 < len(element_text(section)) <= 40:
+        return element_text(section)
     for el in body.iter():
-        if isinstance(el.tag, str) and "breadcrumb" in class_tokens(el):
-            names = [element_text(a) for a in el.iter("a", "span", "li") if element_text(a)]
-            names = [n for n in dict.fromkeys(names) if not _HOME.match(n) and len(n) <= 40
-                     and n not in ("›", ">", "/", "»")]
-            if names:
-                return names[-1] if len(names) == 1 else names[-2] if _is_title_like(names[-1]) else names[-1]
+        if isinstance(el.tag, str) and ("breadcrumb" in class_tokens(el) or
+                                        "breadcrumb" in (el.get("aria-label") or "").lower()):
+            crumb = _breadcrumb_category(el)
+            if crumb:
+                return crumb
+            break
     for link in root.iter("a"):
         href = link.get("href") or ""
         if re.search(r"/(category|categories|section|topics?)/", href) and 0 < len(element_text(link)) <= 40:
@@ -147,8 +151,20 @@ def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[
     return None
 
 
-def _is_title_like(text: str) -> bool:
-    return len(text.split()) > 5
+_SECTION_NAMES = re.compile(
+    r"^(?:blog|news|articles?|posts?|stories|health library|library|resources|health|"
+    r"glossary|dictionary|definitions|health glossary|medical dictionary|a-z|topics|"
+    r"glosario|glossaire|noticias|actualit[ée]s)$", re.IGNORECASE)
+
+
+def _breadcrumb_category(el: HtmlElement) -> str | None:
+    """The last linked crumb that names a section of the site: not 'Home', not the page
+    itself (usually an unlinked last crumb), not a generic 'Blog' or 'Glossary'."""
+    names = [element_text(a) for a in el.iter("a") if element_text(a)]
+    names = [n for n in names if not _HOME.match(n) and len(n) <= 40]
+    if names and _SECTION_NAMES.match(names[-1]):
+        return None
+    return names[-1] if names else None
 
 
 def _tags(article: dict[str, Any] | None, meta: dict[str, str], root: HtmlElement) -> list[str]:

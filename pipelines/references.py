@@ -50,6 +50,10 @@ _STRIP_FOR_TITLE_RE = re.compile(
 _ACCESSED_RE = re.compile(
     r"\b(?:Accessed(?: on)?|Retrieved(?: on)?|Consultado(?: el)?|Consulté le|Abgerufen am)"
     r"\b[^.;]*", re.IGNORECASE)
+# A link shown as its bare domain ("who.int", "canada.ca") is not part of the title.
+_BARE_DOMAIN_RE = re.compile(
+    r"(?<![\w@/])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|int|ca|uk|fr|es|de|mx|au|io|info|"
+    r"nz|ie|it|nl|ch|be|at|in)(?:/\S*)?(?=[\s.,;]|$)")
 _ENUMERATOR_RE = re.compile(r"^\s*(?:\[\d+\]|\d{1,3}[.)]|[\^↑])\s*")
 _QUOTED_RE = re.compile(r"\"([^\"]{3,})\"|“([^”]{3,})”|«\s*([^»]{3,}?)\s*»|„([^“”]{3,})[“”]"
                         r"|‘([^’]{8,})’")
@@ -70,6 +74,12 @@ _ORG_WORDS = frozenset({
     "commission", "national", "network", "alliance", "federation", "program", "programme",
     "authority", "panel", "taskforce", "cochrane", "usda", "hhs", "nhs", "aha", "acog", "aap",
     "government", "bureau", "registry", "consortium", "collaboration", "mayo",
+    # es / fr / de
+    "organización", "sociedad", "société", "instituto", "institut", "ministerio", "ministère",
+    "ministerium", "secretaría", "asociación", "fundación", "fondation", "colegio", "collège",
+    "universidad", "université", "universität", "hôpital", "centro", "clínica", "clinique",
+    "agencia", "agence", "consejo", "conseil", "santé", "salud", "sanidad", "gesundheit",
+    "gesellschaft", "bundesamt", "haute", "autorité",
 })
 _HEADINGS = frozenset("""
 references|reference|scientific references|medical references|article sources|sources
@@ -148,6 +158,7 @@ def _title(shown: str) -> str | None:
         return _clean_title(next(g for g in quoted.groups() if g))
     body = _NOISE_RE.sub(" ", _ENUMERATOR_RE.sub("", shown))
     body = _STRIP_FOR_TITLE_RE.sub(" ", _URL_RE.sub(" ", body))
+    body = _BARE_DOMAIN_RE.sub(" ", body)
     body = " ".join(body.split()).strip(" ,;")
     if not body:
         return None
@@ -187,7 +198,8 @@ def _looks_like_apa_authors(segment: str) -> bool:
         return True
     words = segment.split()
     return 0 < len(words) <= 8 and all(
-        w[0].isupper() or w.lower() in {"of", "for", "and", "the", "on", "de", "y", "et"}
+        w[0].isupper() or w.lower() in {"of", "for", "and", "the", "on", "de", "y", "et", "la", "le",
+                                         "les", "del", "des", "du", "der", "die", "und", "für", "el", "los"}
         for w in words) and _is_organisation(segment)
 
 
@@ -224,7 +236,8 @@ def _first_sentence(text: str) -> str:
 def _clean_title(raw: str) -> str | None:
     title = " ".join(raw.split()).strip(" \"'“”‘’«»„,;:")
     title = re.sub(r"\s*[.,]+$", "", title).strip()
-    title = re.sub(r"\s*\[[^\]]*\]$", "", title).strip()
+    title = re.sub(r"(?:\s*\[[^\]]*\])+$", "", title).strip()  # "[Internet]", "[nota descriptiva]"
+    title = re.sub(r"\s*[.,]+$", "", title).strip()
     if len(title) < 4 or not re.search(r"[^\W\d_]{2}", title):
         return None
     return title

@@ -22,7 +22,9 @@ HEADING_KINDS: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
     ("summary", re.compile(
         r"^\s*(?:summary|in summary|conclusions?|in conclusion|(?:the )?bottom line|key takeaways?|"
         r"(?:the )?takeaways?|tl;?dr|final thoughts|wrapping up|in short|the verdict|"
-        r"resumen|en resumen|conclusi[oó]n|r[ée]sum[ée]|en r[ée]sum[ée]|en bref|fazit|zusammenfassung)\b",
+        r"key points|what to remember|resumen|en resumen|conclusi[oó]n|puntos clave|lo esencial|"
+        r"en pocas palabras|r[ée]sum[ée]|en r[ée]sum[ée]|en bref|[àa] retenir|ce qu'il faut retenir|"
+        r"l'essentiel|fazit|zusammenfassung|das wichtigste)\b",
         re.IGNORECASE)),
     ("faq", re.compile(
         r"frequently asked questions|\bfaqs?\b|common questions|questions and answers|\bq\s*&\s*a\b|"
