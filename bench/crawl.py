@@ -48,15 +48,16 @@ def tree_rss_bytes(pid: int) -> int:
 class PeakSampler(threading.Thread):
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak, self._stop = pid, interval, 0, threading.Event()
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             self.peak = max(self.peak, tree_rss_bytes(self.pid))
             time.sleep(self.interval)
 
     def stop(self) -> int:
-        self._stop.set()
+        self._done.set()
         self.join()
         return self.peak
 

@@ -21,7 +21,7 @@ from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
 
 # Tokens of class/id/role values: split at non-letters, matched whole.
 BOILERPLATE_TOKENS = frozenset(
-    ["cookie", "cookies", "consent", "gdpr", "ccpa", "cmp", "onetrust", "cookiebot", "newsletter", "subscribe", "subscription", "signup", "optin", "share", "sharing", "sharebar", "social", "socials", "sharethis", "addthis", "related", "relatedposts", "recommended", "recirculation", "comments", "comment", "respond", "disqus", "commentlist", "adblock", "adblocker", "advert", "advertisement", "advertising", "ads", "adslot", "adunit", "adsense", "sponsor", "sponsored", "affiliate", "affiliates", "promo", "promotion", "popup", "modal", "overlay", "breadcrumb", "breadcrumbs", "sidebar", "toc", "skiplink", "pagination", "pager", "paywall", "donate", "donation", "outbrain", "taboola"]
+    ["cookie", "cookies", "consent", "gdpr", "ccpa", "cmp", "onetrust", "cookiebot", "newsletter", "subscribe", "subscription", "signup", "optin", "share", "sharing", "sharebar", "social", "socials", "sharethis", "addthis", "related", "relatedposts", "recommended", "recirculation", "comments", "comment", "respond", "disqus", "commentlist", "adblock", "adblocker", "advert", "advertisement", "advertising", "ads", "adslot", "adunit", "adsense", "sponsor", "sponsored", "affiliate", "affiliates", "promo", "promotion", "popup", "modal", "overlay", "breadcrumb", "breadcrumbs", "sidebar", "toc", "skiplink", "pagination", "pager", "paywall", "donate", "donation", "outbrain", "taboola", "editsection", "noprint", "navbox", "catlinks"]
 )
 # Component names that appear as a token pair, e.g. "product-box", "read-more".
 BOILERPLATE_PAIRS = frozenset({

@@ -21,10 +21,10 @@ OTHER_PAGE = re.compile(
     r"legal|faq|help|aviso-legal|politica-de-privacidad|mentions-legales|contacto|nosotros)$",
     re.IGNORECASE)
 GLOSSARY_SEGMENT = re.compile(
-    r"^(glossary|glossaire|glosario|dictionary|definitions?|encyclopedia|lexicon|terms|"
-    r"medical-terms|health-terms|a-z|what-is)$", re.IGNORECASE)
-GLOSSARY_HEADINGS = re.compile(r"^(origin|etymology|mechanism|definition|pronunciation|also known as)\b",
-                               re.IGNORECASE)
+    r"(?:^|[-_])(glossary|glossaire|glosario|dictionary|diccionario|dictionnaire|definitions?|"
+    r"encyclopedia|lexicon|lexique|terms|a-z|wiki|what-is)(?:[-_]|$)", re.IGNORECASE)
+GLOSSARY_HEADINGS = re.compile(r"^(origins?|etymology|mechanism|definition|pronunciation|also known as|"
+                               r"how it works)\b", re.IGNORECASE)
 MIN_ARTICLE_WORDS = 120
 MIN_SIGNALLED_WORDS = 50
 
@@ -56,7 +56,7 @@ def classify_page(s: PageSignals) -> tuple[PageType, str]:
         return "listing", f"listing path /{segments[0]}/"
     if OTHER_PAGE.match(segments[-1]) or (len(segments) == 1 and LISTING_SEGMENT.match(segments[0])):
         return "other", f"site page /{segments[-1]}/"
-    if GLOSSARY_SEGMENT.match(segments[-1]):
+    if GLOSSARY_SEGMENT.search(segments[-1]) and len(segments) == 1:
         return "listing", "glossary index"
     types = s.jsonld_types
     article_types = types & (ARTICLE_TYPES - {"webpage", "faqpage"})
@@ -64,7 +64,7 @@ def classify_page(s: PageSignals) -> tuple[PageType, str]:
         return "listing", f"JSON-LD {sorted(types & LISTING_TYPES)[0]}"
     if (s.card_count >= 3 and s.card_share >= 0.5) or (s.linked_heading_ratio >= 0.6 and len(s.headings) >= 3):
         return "listing", "list of linked teasers"
-    glossary_path = any(GLOSSARY_SEGMENT.match(seg) for seg in segments[:-1])
+    glossary_path = any(GLOSSARY_SEGMENT.search(seg) for seg in segments[:-1])
     glossary_shape = (sum(bool(GLOSSARY_HEADINGS.match(h)) for h in s.headings) >= 2
                       and not s.has_byline and not s.has_date)
     if (glossary_path or "definedterm" in types or glossary_shape) and \

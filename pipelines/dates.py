@@ -75,7 +75,7 @@ _TIME = (
     r"\d{1,2}(?:(?::\d{2}){1,2}(?:\s*[ap]\.?\s?m\b\.?)?|\s*[ap]\.?\s?m\b\.?|\s?h\s?\d{2})"
     r"(?:\s*uhr\b)?" + _TZ
 )
-_TIME_SUFFIX = rf"(?:\s*(?:,|at|à|a\s+las|um|-|–)?\s*{_TIME})?"
+_TIME_SUFFIX = rf"(?:\s*,?\s*(?:at|à|a\s+las|um|-|–)?\s*{_TIME})?"
 _ISO = (
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)?"
 )
@@ -97,6 +97,9 @@ _DATE = (
 DATE_RE = re.compile(rf"(?<![\w/.-])(?:{_DATE})", re.IGNORECASE)
 _TIME_RE = re.compile(_TIME, re.IGNORECASE)
 _RELATIVE_RE = re.compile(rf"^(?:{_RELATIVE})$", re.IGNORECASE)
+_ZONE_IN_PARENS_RE = re.compile(r"\s*\(\s*(UTC|GMT|Z)\s*\)", re.IGNORECASE)
+_SUB_DAY_RE = re.compile(r"\b(?:seconds?|minutes?|mins?|hours?|hrs?|segundos?|minutos?|horas?|secondes?|"
+                         r"heures?|sekunden?|minuten?|stunden?)\b", re.IGNORECASE)
 _LABEL = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in
                   sorted(DATE_LABELS, key=len, reverse=True))
 _CONNECTOR = r"(?:\s*:)?\s*(?:(?:on|el|le|am|the|:|-|–|—)\s+)?(?::\s*)?"
@@ -134,6 +137,7 @@ def parse_date(
     usually the fetch time) enables relative dates; without it they give ``None``.
     """
     cleaned = _WS_RE.sub(" ", text or "").strip()
+    cleaned = _ZONE_IN_PARENS_RE.sub(r" \1", cleaned)  # "09:12 (UTC)" -> "09:12 UTC"
     if not cleaned or len(cleaned) > 500:
         return None
     locales = _locales(("en",) if languages is None else tuple(languages))
@@ -225,7 +229,11 @@ def _parse_relative(text: str, locales: tuple[str, ...], base: datetime) -> str 
         return None
     parsed = _dateparser(candidate, locales, {"PARSERS": ["relative-time"],
                                               "RELATIVE_BASE": base})
-    return None if parsed is None else parsed.date().isoformat()
+    if parsed is None:
+        return None
+    if _SUB_DAY_RE.search(candidate):  # "2 hours ago": the time is known, in UTC like the base
+        return parsed.replace(tzinfo=UTC, microsecond=0).isoformat()
+    return parsed.date().isoformat()
 
 
 def _dateparser(text: str, locales: tuple[str, ...], extra: dict[str, Any]) -> datetime | None:

@@ -22,7 +22,7 @@ from pipelines.dates import find_labelled_dates
 from pipelines.dom import HtmlElement, NotHtmlError, decode_html, element_text, parse_html
 from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
-from pipelines.metadata import PageMeta, find_visible_dates, read_page_meta
+from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
 from pipelines.records import Author, ExtractedPage, FetchedPage, Rejection
 from pipelines.reference_lists import find_references
 from pipelines.text import word_count
@@ -63,6 +63,7 @@ def _extract_document(doc: HtmlElement, page: FetchedPage) -> ExtractedPage | Re
     affiliate_links = find_affiliate_links(root if root.tag != "body" else doc, base_url=page.url)
     visible_dates = find_visible_dates(root if title_el is None or _contains(root, title_el)
                                        else doc.find("body"))
+    page_edited = find_page_edited_date(doc)
     references = find_references(doc, base_url=page.url)
     found_authors = find_authors(doc, base_url=page.url)
     for line in found_authors.date_lines:
@@ -84,7 +85,7 @@ def _extract_document(doc: HtmlElement, page: FetchedPage) -> ExtractedPage | Re
     tidy = tidy_blocks(blocks, title=raw_title, category=meta.category)
 
     published_raw = meta.published_raw or visible_dates.get("published")
-    updated_raw = meta.updated_raw or visible_dates.get("updated")
+    updated_raw = meta.updated_raw or visible_dates.get("updated") or page_edited
     words = sum(word_count(b.text) for b in tidy.blocks if b.kind != "heading")
     signals = PageSignals(
         url=canonical, jsonld_types=frozenset(meta.jsonld_types), og_type=meta.og_type,
@@ -127,9 +128,19 @@ def _listing_shape(root: HtmlElement) -> tuple[int, float, float, list[str]]:
     total = max(paragraph_chars(root), 1)
     card_share = sum(len(element_text(c)) for c in cards) / total if cards else 0.0
     headings = [h for h in root.iter("h2", "h3") if element_text(h)]
-    linked = sum(1 for h in headings if h.find(".//a") is not None or h.getparent().tag == "a")
+    linked = sum(1 for h in headings if _is_linked_heading(h))
     ratio = linked / len(headings) if headings else 0.0
     return len(cards), min(card_share, 1.0), ratio, [element_text(h) for h in headings]
+
+
+def _is_linked_heading(heading: HtmlElement) -> bool:
+    """A teaser heading: its text is (mostly) one link, not a heading with an 'edit' link."""
+    parent = heading.getparent()
+    if parent is not None and parent.tag == "a":
+        return True
+    text = len(element_text(heading))
+    linked = sum(len(element_text(a)) for a in heading.iter("a"))
+    return text > 0 and linked / text >= 0.6
 
 
 def _merge_page_authors(article: dict[str, Any] | None, visible: list[Author]) -> list[Author]:

@@ -152,9 +152,9 @@ def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[
 
 
 _SECTION_NAMES = re.compile(
-    r"^(?:blog|news|articles?|posts?|stories|health library|library|resources|health|"
-    r"glossary|dictionary|definitions|health glossary|medical dictionary|a-z|topics|"
-    r"glosario|glossaire|noticias|actualit[ée]s)$", re.IGNORECASE)
+    r"^(?:blog|news|articles?|posts?|stories|resources|health|topics|noticias|actualit[ée]s)$|"
+    r"\b(?:library|glossary|dictionary|definitions|a-z|a–z|encyclopedia|wiki|glosario|glossaire|"
+    r"lexique|diccionario)\b", re.IGNORECASE)
 
 
 def _breadcrumb_category(el: HtmlElement) -> str | None:
@@ -162,7 +162,7 @@ def _breadcrumb_category(el: HtmlElement) -> str | None:
     itself (usually an unlinked last crumb), not a generic 'Blog' or 'Glossary'."""
     names = [element_text(a) for a in el.iter("a") if element_text(a)]
     names = [n for n in names if not _HOME.match(n) and len(n) <= 40]
-    if names and _SECTION_NAMES.match(names[-1]):
+    if names and _SECTION_NAMES.search(names[-1]):
         return None
     return names[-1] if names else None
 
@@ -229,6 +229,28 @@ def find_visible_dates(root: HtmlElement) -> dict[str, str]:
     return found
 
 
+_PAGE_EDITED = re.compile(r"\b(?:this )?page (?:was )?last (?:edited|modified|updated|reviewed)|"
+                          r"page last (?:edited|modified|updated|reviewed)", re.IGNORECASE)
+
+
+def find_page_edited_date(doc: HtmlElement) -> str | None:
+    """'This page was last edited on ...' / 'Page last reviewed: ...', wherever it sits
+    (wikis and health services put it in the page footer)."""
+    body = doc.find("body")
+    if body is None:
+        return None
+    for text in body.xpath(".//text()[contains(., 'last')]"):
+        if not _PAGE_EDITED.search(text):
+            continue
+        node = text.getparent()
+        if node is not None and text.is_tail:
+            node = node.getparent()
+        line = element_text(node) if node is not None else str(text)
+        if len(line) <= 200:
+            return _PAGE_EDITED.sub("Last updated", line)
+    return None
+
+
 _DATE_NAMES = re.compile(r"(?:^|[^a-z])(date|dated|pubdate|posted|published|post-date|entry-date|"
                          r"article-date|timestamp|dateline)(?:$|[^a-z])")
 
@@ -240,6 +262,8 @@ def _date_named_line(root: HtmlElement) -> dict[str, str]:
         if not isinstance(el.tag, str) or not _DATE_NAMES.search(class_tokens(el)):
             continue
         text = element_text(el)
+        if find_labelled_dates(text):
+            continue  # a labelled line ("Updated: ...") was read with its label
         if 6 <= len(text) <= 40 and re.search(r"\d", text) and not any(
                 has_boilerplate_name(a) or "comment" in class_tokens(a) for a in el.iterancestors()):
             return {"published": text}

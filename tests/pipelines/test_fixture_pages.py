@@ -14,7 +14,7 @@ from pipelines.process import process_page
 from pipelines.records import FetchedPage, Rejection
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from labels import compare_record  # noqa: E402
+from labels import compare_record
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 LABELS = sorted(PAGES.glob("*/*.json"))
