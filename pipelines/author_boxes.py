@@ -102,8 +102,9 @@ def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
             pool.add(node)
     named = _named_only(pool)
     chosen: list[HtmlElement] = []
-    for el in body.iter():  # page order; outermost wins
-        if el not in pool or any(_is_ancestor(c, el) for c in chosen):
+    ordered = body.xpath("$pool | $pool", pool=list(pool)) if pool else []  # document order
+    for el in ordered:  # outermost wins
+        if any(_is_ancestor(c, el) for c in chosen):
             continue
         if el.find(".//h1") is not None or _inside_listing_chrome(el):
             continue

@@ -17,21 +17,18 @@ _HEAD_LEVEL = re.compile(r"h([1-6])")
 
 
 def extract_blocks(doc: HtmlElement, *, url: str | None = None) -> list[Block]:
-    """Headings, paragraphs and list items of the main text, in document order."""
-    xml = trafilatura.extract(
-        doc, url=url, output_format="xml", include_comments=False, include_tables=True,
+    """Headings, paragraphs and list items of the main text, in document order.
+    trafilatura's Python output (its extracted lxml tree) is read directly: no XML
+    string is written and parsed again."""
+    result = trafilatura.bare_extraction(
+        doc, url=url, output_format="python", include_comments=False, include_tables=True,
         include_formatting=False, include_links=False, include_images=False,
         with_metadata=False, deduplicate=False, favor_recall=True,
     )
-    if not xml:
+    body = getattr(result, "body", None)
+    if body is None:
         return []
-    try:
-        tree = etree.fromstring(xml.encode("utf-8"))
-    except etree.XMLSyntaxError as exc:  # trafilatura produced XML we cannot read
-        log.warning("unreadable trafilatura XML for %s: %s", url, exc)
-        return []
-    main = tree.find("main")
-    return list(_blocks(main if main is not None else tree))
+    return _blocks(body)
 
 
 def _blocks(container: etree._Element) -> list[Block]:

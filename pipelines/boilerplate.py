@@ -154,16 +154,15 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         if (is_hidden(el) or has_boilerplate_name(el)) and removable(el, 20000):
             _drop(el, report, "name")
 
-    # 2. Text signatures: remove the smallest box around each match.
-    for el in list(body.iter("p", "div", "span", "li", "small", "em", "aside", "section", "h2",
-                             "h3", "h4", "h5", "h6", "strong", "b", "i", "td", "label", "button")):
-        if el.getparent() is None or el in keep or len(el) > 8:
+    # 2. Text signatures: remove the smallest box around each match. Candidates come
+    # from text nodes carrying a signature keyword, so long prose is never scanned twice.
+    for el in _signature_candidates(body):
+        if el.getparent() is None or el in keep:
             continue
         text = element_text(el)
         if not text or len(text) > 600:
             continue
-        matched = next((sig for sig in TEXT_SIGNATURES if sig.search(text)), None)
-        if matched is None:
+        if not any(sig.search(text) for sig in TEXT_SIGNATURES):
             continue
         box = _enclosing_box(el, removable, limit=max(900, 3 * len(text)))
         if box is not None:
@@ -212,6 +211,49 @@ def reveal_collapsed(root: HtmlElement) -> None:
             style = el.get("style")
             if style:
                 el.set("style", re.sub(r"display\s*:\s*none|visibility\s*:\s*hidden", "", style, flags=re.I))
+
+
+# Words at least one of which every text signature contains: a cheap substring test
+# that lets almost all text skip the signature regexes.
+SIGNATURE_KEYWORDS = (
+    "associate", "qualifying", "commission", "comisi", "provision", "affiliat", "afiliad",
+    "affili", "cost to you", "adblock", "ad block", "ad-block", "ad blocker", "bloque",
+    "whitelist", "turn off", "disabl", "cookie", "consent", "preferences", "do not sell",
+    "newsletter", "subscribe", "sign up", "register", "mailing", "inbox", "email", "suscr",
+    "abonn", "inscri", "originally", "permission", "republish", "reprint", "first appeared",
+    "first published", "publicado", "publié", "publie", "partenaire", "amazon",
+)
+
+
+def has_signature_keyword(text: str) -> bool:
+    low = text.lower()
+    return any(k in low for k in SIGNATURE_KEYWORDS)
+
+
+_SIGNATURE_TAGS = frozenset(("p", "div", "span", "li", "small", "em", "aside", "section", "h2", "h3",
+                             "h4", "h5", "h6", "strong", "b", "i", "td", "label", "button", "a"))
+
+
+def _signature_candidates(body: HtmlElement) -> list[HtmlElement]:
+    """The innermost element around each text node with a signature keyword, in page order."""
+    found: list[HtmlElement] = []
+    seen: set[HtmlElement] = set()
+    for text in body.xpath(".//text()[string-length(normalize-space(.)) > 4]"):
+        if not has_signature_keyword(text):
+            continue
+        node = text.getparent()
+        if node is not None and text.is_tail:
+            node = node.getparent()
+        while node is not None and node.tag not in _SIGNATURE_TAGS:
+            node = node.getparent()
+        if node is not None and node not in seen:
+            seen.add(node)
+            found.append(node)
+            parent = node.getparent()  # a signature split over inline elements
+            if parent is not None and parent.tag in _SIGNATURE_TAGS and parent not in seen:
+                seen.add(parent)
+                found.append(parent)
+    return found
 
 
 def _protected(root: HtmlElement) -> set[HtmlElement]:

@@ -56,31 +56,22 @@ def parse_html(text: str) -> HtmlElement:
 
 
 def element_text(el: HtmlElement) -> str:
-    """Visible text of an element (not its tail), whitespace collapsed; scripts and
-    styles skipped."""
-    parts: list[str] = []
+    """Text of an element (not its tail), whitespace collapsed. Text nodes are joined
+    with a space so block boundaries never glue words. Extraction calls
+    ``drop_non_content`` first, so script and style text never reaches here."""
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in _SKIP_TAGS:
         return ""
-    if el.text and tag:
-        parts.append(el.text)
-    for child in el:
-        _collect_text(child, parts)
-    return collapse_space(" ".join(parts))
+    return " ".join(" ".join(el.itertext()).split())
 
 
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
 
 
-def _collect_text(el: HtmlElement, parts: list[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag not in _SKIP_TAGS:
-        if el.text and tag:
-            parts.append(el.text)
-        for child in el:
-            _collect_text(child, parts)
-    if el.tail:
-        parts.append(el.tail)
+def drop_non_content(doc: HtmlElement) -> None:
+    """Remove scripts, styles and templates (after JSON-LD has been read), keeping tails."""
+    for el in doc.xpath("//script|//style|//template"):
+        el.drop_tree()
 
 
 def text_lines(el: HtmlElement) -> list[str]:

@@ -19,7 +19,14 @@ from pipelines.boilerplate import clean_boilerplate
 from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors, name_key
 from pipelines.classify import PageSignals, classify_page
 from pipelines.dates import find_labelled_dates
-from pipelines.dom import HtmlElement, NotHtmlError, decode_html, element_text, parse_html
+from pipelines.dom import (
+    HtmlElement,
+    NotHtmlError,
+    decode_html,
+    drop_non_content,
+    element_text,
+    parse_html,
+)
 from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
@@ -51,6 +58,7 @@ def extract_page(page: FetchedPage) -> ExtractedPage | Rejection:
 
 def _extract_document(doc: HtmlElement, page: FetchedPage) -> ExtractedPage | Rejection:
     nodes = read_jsonld(doc)
+    drop_non_content(doc)
     article = main_node(nodes)
     head_title = doc.find(".//title")
     hint = element_text(head_title) if head_title is not None else None

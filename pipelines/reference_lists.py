@@ -15,11 +15,11 @@ _CONTAINER_NAMES = re.compile(
     r"(?:^|[^a-z])(references|reference-list|citations|citation-list|footnotes|bibliography|"
     r"sources|source-list|endnotes|works-cited)(?:$|[^a-z])"
 )
-_CONTAINER_XPATH = " | ".join(
-    f".//*[contains(@{attr}, '{word}')]"
+_CONTAINER_XPATH = ".//*[" + " or ".join(
+    f"contains(@{attr}, '{word}')"
     for attr in ("class", "id") for word in ("eferenc", "itation", "ootnote", "ibliograph", "ources",
                                              "ndnote", "orks-cited")
-) + " | .//*[@role='doc-bibliography' or @role='doc-endnotes']"
+) + " or @role='doc-bibliography' or @role='doc-endnotes']"
 _BACKLINK = re.compile(r"\s*(?:↩︎?|↑|\^|Jump up(?: to)?:?|Back to text)\s*", re.IGNORECASE)
 _HEADING_LIKE = (*HEADING_TAGS, "p", "div", "strong", "b", "span", "dt", "summary", "button")
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.boilerplate import ADBLOCK, CONSENT, CTA, DISCLOSURE, NEWSLETTER, SYNDICATION
+from pipelines.boilerplate import (
+    ADBLOCK,
+    CONSENT,
+    CTA,
+    DISCLOSURE,
+    NEWSLETTER,
+    SYNDICATION,
+    has_signature_keyword,
+)
 from pipelines.bylines import is_byline_text
 from pipelines.dates import find_labelled_dates, parse_date
 from pipelines.flags import PLACEHOLDER
@@ -79,7 +87,7 @@ def _drop_preamble(blocks: list[Block], title_key: str) -> list[Block]:
 def _is_chrome_line(text: str, category: str | None, title_key: str) -> bool:
     """A line that is page furniture: a date line, a byline, the category label,
     a boilerplate sentence or a call-to-action."""
-    if len(text) <= 300 and any(sig.search(text) for sig in _LINE_SIGNATURES):
+    if len(text) <= 300 and has_signature_keyword(text) and any(sig.search(text) for sig in _LINE_SIGNATURES):
         return True
     if len(text) <= 80 and CTA.search(text):
         return True

@@ -73,3 +73,26 @@ def test_article_container_is_never_removed_even_if_named_like_boilerplate():
 def test_boilerplate_names(attrs, expected):
     el = lxml.html.fromstring(f"<div {attrs}>x</div>")
     assert has_boilerplate_name(el) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*As an Amazon Associate, CureCurious.com earns from qualifying purchases.",
+        "Please consider disabling AdBlock to support our work.",
+        "We use cookies to personalize content and marketing.",
+        "Sign up for our newsletter",
+        "This article originally appeared in VitalWell Journal.",
+        "VitalWell Journal puede recibir una comisión por las compras.",
+        "This post contains affiliate links.",
+        "Nous utilisons des cookies pour améliorer le site.",
+        "Wir verwenden Cookies.",
+        "Get our free newsletter delivered to your inbox",
+    ],
+)
+def test_signature_keywords_cover_every_signature(text):
+    """The cheap keyword gate must never hide a text the signatures would match."""
+    from pipelines.boilerplate import TEXT_SIGNATURES, has_signature_keyword
+
+    assert any(sig.search(text) for sig in TEXT_SIGNATURES)
+    assert has_signature_keyword(text)
