@@ -99,7 +99,8 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N",
                         help="extraction processes (default: one per core; 0: in the crawler process)")
     parser.add_argument("--delay", type=float, metavar="SECONDS",
-                        help="minimum delay between requests to one host (default 0.25; AutoThrottle on)")
+                        help="minimum delay between requests to one host (default 0.25, AutoThrottle "
+                        "adapting above it; 0 turns throttling off: only for sites you own)")
     parser.add_argument("--concurrency", type=int, metavar="N", help="parallel requests per host (default 4)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="download timeout (default 30)")
     parser.add_argument("--max-size", type=int, metavar="BYTES",

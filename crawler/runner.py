@@ -53,8 +53,8 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         overrides["ARCHIVE_WORKERS"] = options.workers
     if options.delay is not None:
         overrides["DOWNLOAD_DELAY"] = options.delay
-        if options.delay == 0:
-            overrides["AUTOTHROTTLE_START_DELAY"] = 0.0
+        if options.delay == 0:  # no politeness delay at all: for sites you own (demo, benches)
+            overrides["AUTOTHROTTLE_ENABLED"] = False
             overrides["DOWNLOAD_DELAY_JITTER"] = 0.0
     if options.concurrency is not None:
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency

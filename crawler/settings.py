@@ -34,7 +34,9 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Let item processing lag downloads by a bounded amount (backpressure on memory).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
-CONCURRENT_ITEMS = 64
+# One FetchedPage per response: a few item workers per response are plenty (each is an
+# asyncio task Scrapy creates per response).
+CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.RedirectLoopMiddleware": 650}
 ITEM_PIPELINES = {"pipelines.scrapy_adapters.ArchivePipeline": 300}

@@ -46,9 +46,10 @@ class PageSignals:
 PageType = Literal["article", "glossary", "listing", "other"]
 
 
-def classify_page(s: PageSignals) -> tuple[PageType, str]:
-    """(page type, reason): 'article' | 'glossary' | 'listing' | 'other'."""
-    segments = [seg for seg in urlsplit(s.url).path.split("/") if seg]
+def classify_url(url: str) -> tuple[PageType, str] | None:
+    """The page type when the URL alone decides it (home, listings, site pages), else
+    None. Cheap: used before a page is parsed."""
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
     if not segments:
         return "listing", "home page"
     if (LISTING_SEGMENT.match(segments[0]) and 2 <= len(segments) <= 3) or (
@@ -58,6 +59,15 @@ def classify_page(s: PageSignals) -> tuple[PageType, str]:
         return "other", f"site page /{segments[-1]}/"
     if GLOSSARY_SEGMENT.search(segments[-1]) and len(segments) == 1:
         return "listing", "glossary index"
+    return None
+
+
+def classify_page(s: PageSignals) -> tuple[PageType, str]:
+    """(page type, reason): 'article' | 'glossary' | 'listing' | 'other'."""
+    by_url = classify_url(s.url)
+    if by_url is not None:
+        return by_url
+    segments = [seg for seg in urlsplit(s.url).path.split("/") if seg]
     types = s.jsonld_types
     article_types = types & (ARTICLE_TYPES - {"webpage", "faqpage"})
     if types & LISTING_TYPES and not article_types and "webpage" not in types:

@@ -17,7 +17,7 @@ from pipelines.author_boxes import find_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
 from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors, name_key
-from pipelines.classify import PageSignals, classify_page
+from pipelines.classify import PageSignals, classify_page, classify_url
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import (
     HtmlElement,
@@ -49,6 +49,9 @@ def extract_page(page: FetchedPage) -> ExtractedPage | Rejection:
         return Rejection(page.url, "fetch:non_html", mime)
     if len(page.body) > MAX_BODY_BYTES:
         return Rejection(page.url, "fetch:too_large", f"{len(page.body)} bytes")
+    by_url = classify_url(page.url)
+    if by_url is not None:  # a listing or site page: crawled for links, never parsed here
+        return Rejection(page.url, f"skip:{by_url[0]}", by_url[1])
     try:
         doc = parse_html(decode_html(page.body, content_type=page.content_type, encoding=page.encoding))
     except NotHtmlError as exc:

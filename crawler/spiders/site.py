@@ -7,6 +7,7 @@ HTML page it fetches as a ``FetchedPage``. It never parses article fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,6 @@ import scrapy
 from lxml import etree
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -25,6 +25,12 @@ from pipelines.records import FetchedPage, FetchFailure
 from pipelines.urls import normalise_url
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+# Links to files that are never pages (images, media, archives, documents, assets).
+NOT_A_PAGE = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|odt|csv|zip|gz|tgz|"
+    r"bz2|rar|7z|mp3|mp4|m4a|m4v|wav|avi|mov|wmv|webm|ogg|flac|css|js|json|woff2?|ttf|eot|otf|"
+    r"exe|dmg|apk|iso|bin|ics|vcf)$", re.IGNORECASE)
+SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "sms:", "whatsapp:")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
@@ -56,7 +62,10 @@ class SiteSpider(scrapy.Spider):
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no")
         self.pages_seen = 0
         self.reached_hosts: set[str] = set()
-        self.link_extractor = LinkExtractor(unique=True)
+        # URLs already requested by this process: links repeat on every page, and one
+        # Request per link would spend most of the crawl in Request objects that the
+        # dupefilter then drops. The dupefilter stays the authority; this is a cache.
+        self.requested: set[str] = set()
 
     # -- start --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -134,16 +143,15 @@ class SiteSpider(scrapy.Spider):
         )
         if self.max_pages is not None and self.pages_seen >= self.max_pages:
             raise CloseSpider("max_pages")
-        for href in response.xpath(
-                "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href").getall():
+        for href in response.selector.root.xpath(
+                "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"):
             feed_url = response.urljoin(href)
             if self.in_scope(feed_url):
                 yield scrapy.Request(feed_url, callback=self.parse_feed,
                                      errback=self.on_discovery_error, priority=30)
         if self.follow_links:
-            for link in self.link_extractor.extract_links(response):
-                if self.in_scope(link.url) and not link.nofollow:
-                    yield self._page_request(link.url)
+            for url in self.new_links(response):
+                yield self._page_request(url)
 
     # -- errors -------------------------------------------------------------------------
     def on_page_error(self, failure: Any) -> Iterator[FetchFailure]:
@@ -166,8 +174,28 @@ class SiteSpider(scrapy.Spider):
     def in_scope(self, url: str) -> bool:
         return url.startswith(("http://", "https://")) and netloc_of(url) in self.scope
 
+    def new_links(self, response: TextResponse) -> Iterator[str]:
+        """In-scope page links of a response not requested before, normalised, in page order."""
+        root = response.selector.root  # plain lxml: attribute XPaths give strings, not Selectors
+        base_href = root.xpath("string(//base/@href)")
+        base = response.urljoin(base_href) if base_href else response.url
+        for href in root.xpath("//a[@href][not(contains(@rel, 'nofollow'))]/@href"):
+            href = href.strip()
+            if not href or href[0] == "#" or href.lower().startswith(SKIPPED_SCHEMES):
+                continue
+            url = urljoin(base, href).split("#", 1)[0]
+            if url in self.requested or not self.in_scope(url) or NOT_A_PAGE.search(urlsplit(url).path):
+                continue
+            normalised = normalise_url(url)
+            self.requested.add(url)
+            if normalised == url or normalised not in self.requested:
+                self.requested.add(normalised)
+                yield normalised
+
     def _page_request(self, url: str, *, lastmod: str | None = None, priority: int = 0) -> scrapy.Request:
-        return scrapy.Request(normalise_url(url), callback=self.parse_page, errback=self.on_page_error,
+        url = normalise_url(url)
+        self.requested.add(url)
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_page_error,
                               priority=priority, meta={"lastmod": lastmod} if lastmod else {})
 
     def _reached(self, response: Response) -> None:
