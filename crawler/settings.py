@@ -33,7 +33,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Let item processing lag downloads by a bounded amount (backpressure on memory).
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 # One FetchedPage per response: a few item workers per response are plenty (each is an
 # asyncio task Scrapy creates per response).
 CONCURRENT_ITEMS = 4
