@@ -133,6 +133,9 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         return report
     root = root if root is not None else body
     keep = _protected(root)
+    dense = densest_container(root)
+    if dense is not None:
+        keep |= _protected(dense)
     root_text = element_text(root)
     root_len = max(len(root_text), 1)
     report.disclosure_found = bool(DISCLOSURE.search(root_text))
@@ -190,9 +193,6 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
         text = element_text(heading)
         if len(text) < 60 and (RELATED_HEADING.search(text) or SHARE.match(text)):
             _drop_heading_and_list(heading, report, removable)
-    for lst in list(root.iter("ul", "ol")):
-        if lst.getparent() is not None and _is_link_list(lst) and removable(lst, 3000):
-            _drop(lst, report, "linklist")
     return report
 
 
@@ -205,7 +205,8 @@ def reveal_collapsed(root: HtmlElement) -> None:
         if el.tag == "button" and any(h.tag in HEADING_TAGS for h in el.iter()):
             el.drop_tag()
             continue
-        if is_hidden(el) and len(element_text(el)) >= 80:
+        if is_hidden(el) and len(element_text(el)) >= 80 and el.find(".//p") is not None and \
+                not any(a.tag in ("figure", "figcaption") for a in el.iterancestors()):
             for attr in ("hidden", "aria-hidden"):
                 el.attrib.pop(attr, None)
             style = el.get("style")
@@ -254,6 +255,16 @@ def _signature_candidates(body: HtmlElement) -> list[HtmlElement]:
                 seen.add(parent)
                 found.append(parent)
     return found
+
+
+def densest_container(root: HtmlElement) -> HtmlElement | None:
+    """The element whose own paragraphs hold the most text: where the prose lives."""
+    totals: dict[HtmlElement, int] = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            totals[parent] = totals.get(parent, 0) + len(p.text_content())
+    return max(totals, key=totals.__getitem__) if totals else None
 
 
 def _protected(root: HtmlElement) -> set[HtmlElement]:

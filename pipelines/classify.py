@@ -25,7 +25,7 @@ GLOSSARY_SEGMENT = re.compile(
     r"encyclopedia|lexicon|lexique|terms|a-z|wiki|what-is)(?:[-_]|$)", re.IGNORECASE)
 GLOSSARY_HEADINGS = re.compile(r"^(origins?|etymology|mechanism|definition|pronunciation|also known as|"
                                r"how it works)\b", re.IGNORECASE)
-MIN_ARTICLE_WORDS = 120
+MIN_ARTICLE_WORDS = 100
 MIN_SIGNALLED_WORDS = 50
 
 
@@ -70,9 +70,12 @@ def classify_page(s: PageSignals) -> tuple[PageType, str]:
     segments = [seg for seg in urlsplit(s.url).path.split("/") if seg]
     types = s.jsonld_types
     article_types = types & (ARTICLE_TYPES - {"webpage", "faqpage"})
-    if types & LISTING_TYPES and not article_types and "webpage" not in types:
+    strong = bool(article_types) or (s.og_type or "").lower() == "article"
+    if types & LISTING_TYPES and not article_types:
         return "listing", f"JSON-LD {sorted(types & LISTING_TYPES)[0]}"
-    if (s.card_count >= 3 and s.card_share >= 0.5) or (s.linked_heading_ratio >= 0.6 and len(s.headings) >= 3):
+    teasers = (s.card_count >= 3 and s.card_share >= 0.5) or (
+        s.linked_heading_ratio >= 0.6 and len(s.headings) >= 3)
+    if teasers and not strong:
         return "listing", "list of linked teasers"
     glossary_path = any(GLOSSARY_SEGMENT.search(seg) for seg in segments[:-1])
     glossary_shape = (sum(bool(GLOSSARY_HEADINGS.match(h)) for h in s.headings) >= 2
@@ -82,7 +85,7 @@ def classify_page(s: PageSignals) -> tuple[PageType, str]:
         reason = "glossary path" if glossary_path else "defined term" if "definedterm" in types \
             else "glossary headings"
         return "glossary", reason
-    signalled = bool(article_types) or (s.og_type or "").lower() == "article" or s.has_date or s.has_byline
+    signalled = strong or s.has_date or s.has_byline
     if s.word_count >= MIN_ARTICLE_WORDS or (signalled and s.word_count >= MIN_SIGNALLED_WORDS):
         return "article", "enough prose" if s.word_count >= MIN_ARTICLE_WORDS else "article signals"
     return "other", f"thin page ({s.word_count} words)"

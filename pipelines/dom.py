@@ -69,9 +69,11 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template"))
 
 
 def drop_non_content(doc: HtmlElement) -> None:
-    """Remove scripts, styles and templates (after JSON-LD has been read), keeping tails."""
+    """Remove scripts, styles and templates (after JSON-LD has been read), keeping tails,
+    and unwrap comments: 'When<!-- x --> the president...' keeps its words together."""
     for el in doc.xpath("//script|//style|//template"):
         el.drop_tree()
+    etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
 
 
 def text_lines(el: HtmlElement) -> list[str]:

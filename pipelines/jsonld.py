@@ -19,9 +19,10 @@ ARTICLE_TYPES = frozenset({
     "analysisnewsarticle", "opinionnewsarticle", "backgroundnewsarticle", "socialmediaposting",
     "definedterm", "medicalcondition", "drug", "howto", "recipe", "webpage", "faqpage",
 })
+# Page types that describe a non-article page. Organization and Person are not here:
+# nearly every page carries its publisher's Organization block.
 LISTING_TYPES = frozenset({
     "collectionpage", "profilepage", "aboutpage", "contactpage", "searchresultspage",
-    "itemlist", "person", "organization",
 })
 ORGANISATION_TYPES = frozenset({
     "organization", "newsmediaorganization", "medicalorganization", "hospital", "corporation",

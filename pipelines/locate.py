@@ -53,18 +53,26 @@ def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElemen
         pool = with_title or scored
         return max(pool, key=lambda s: s[1])[2]
     if title is not None:
-        best, best_chars = body, 0
-        for anc in title.iterancestors():
-            chars = paragraph_chars(anc)
-            if chars >= 0.5 * total and (best is body or chars > best_chars * 1.5):
-                return anc
-            if chars > best_chars:
-                best, best_chars = anc, chars
-        return best
+        dense = _densest_paragraphs(body)
+        if dense is not None:  # the smallest container holding the headline and the prose
+            title_line = {id(a) for a in title.iterancestors()}
+            for anc in [dense, *dense.iterancestors()]:
+                if id(anc) in title_line:
+                    return anc
+        return body
     hinted = [el for el in body.iter("div", "section")
               if any(h in class_tokens(el) for h in _CONTENT_HINTS)
               and paragraph_chars(el) >= 0.5 * total]
     return max(hinted, key=lambda el: sum(1 for _ in el.iterancestors())) if hinted else body
+
+
+def _densest_paragraphs(body: HtmlElement) -> HtmlElement | None:
+    totals: dict[HtmlElement, int] = {}
+    for p in body.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            totals[parent] = totals.get(parent, 0) + len(p.text_content())
+    return max(totals, key=totals.__getitem__) if totals else None
 
 
 def _contains(ancestor: HtmlElement, el: HtmlElement) -> bool:
