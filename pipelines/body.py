@@ -23,7 +23,7 @@ def extract_blocks(doc: HtmlElement, *, url: str | None = None) -> list[Block]:
     result = trafilatura.bare_extraction(
         doc, url=url, output_format="python", include_comments=False, include_tables=True,
         include_formatting=False, include_links=False, include_images=False,
-        with_metadata=False, deduplicate=False, favor_recall=True,
+        with_metadata=False, deduplicate=False,
     )
     body = getattr(result, "body", None)
     if body is None:
@@ -52,7 +52,7 @@ def _blocks(container: etree._Element) -> list[Block]:
             text = _text(el)
             if text:
                 blocks.append(Block("paragraph", text))
-        if tag not in ("head", "p", "list", "table", "quote", "code") and el.tail and el.tail.strip():
+        if el.tail and el.tail.strip():  # bare text after an element is a paragraph of its own
             blocks.append(Block("paragraph", collapse_space(el.tail)))
     return blocks
 
