@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
     demo.set_defaults(handler=cmd_demo)
 
+    boilerplate = sub.add_parser("boilerplate", help="show the boilerplate learned per site",
+                                 description="Paragraphs that recur across many articles of a site, "
+                                 "learned from the archive and removed from article text.")
+    _add_db(boilerplate)
+    boilerplate.add_argument("--site", help="only this site (host without www.)")
+    boilerplate.set_defaults(handler=cmd_boilerplate)
+
     runs = sub.add_parser("runs", help="list past crawl runs with their stats")
     _add_db(runs)
     runs.add_argument("--limit", type=int, default=20, help="how many runs (newest first)")
@@ -164,6 +171,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         else:
             stamp = now.isoformat(timespec="seconds")
             record = {**result.to_record(), "first_seen": stamp, "last_seen": stamp, "version": 1}
+            record.pop("block_sha1s", None)
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 0
@@ -185,6 +193,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         server.shutdown()
     _print_archive_table(database_url, site="127.0.0.1", out=sys.stdout)
     return status
+
+
+def cmd_boilerplate(args: argparse.Namespace) -> int:
+    from storage.boilerplate import boilerplate_report
+    from storage.db import open_archive
+
+    engine = _engine(args.db, open_archive)
+    rows = boilerplate_report(engine, args.site)
+    if not rows:
+        print("no boilerplate learned yet")
+    for row in rows:
+        print(f"{row['host']:<28} {row['article_count']:>6} articles  {str(row['text'])[:90]}")
+    return 0
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

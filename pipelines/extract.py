@@ -30,8 +30,9 @@ from pipelines.dom import (
 from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
-from pipelines.records import Author, ExtractedPage, FetchedPage, Rejection
+from pipelines.records import Author, ExtractedPage, ExtractOptions, FetchedPage, Rejection
 from pipelines.reference_lists import find_references
+from pipelines.site_learning import drop_learned
 from pipelines.text import word_count
 from pipelines.tidy import tidy_blocks
 from pipelines.urls import normalise_url, same_site
@@ -40,8 +41,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml
 MAX_BODY_BYTES = 15 * 1024 * 1024
 
 
-def extract_page(page: FetchedPage) -> ExtractedPage | Rejection:
-    """Raw values of one page, or the reason it has none."""
+def extract_page(page: FetchedPage, options: ExtractOptions | None = None) -> ExtractedPage | Rejection:
+    """Raw values of one page, or the reason it has none. ``options`` carries what is
+    known of the page's site (learned boilerplate, declarative overrides)."""
     if page.status >= 400:
         return Rejection(page.url, f"http:{page.status}")
     mime = (page.content_type or "").split(";")[0].strip().lower()
@@ -56,10 +58,10 @@ def extract_page(page: FetchedPage) -> ExtractedPage | Rejection:
         doc = parse_html(decode_html(page.body, content_type=page.content_type, encoding=page.encoding))
     except NotHtmlError as exc:
         return Rejection(page.url, "extract:not_html", str(exc))
-    return _extract_document(doc, page)
+    return _extract_document(doc, page, options or ExtractOptions())
 
 
-def _extract_document(doc: HtmlElement, page: FetchedPage) -> ExtractedPage | Rejection:
+def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptions) -> ExtractedPage | Rejection:
     nodes = read_jsonld(doc)
     drop_non_content(doc)
     article = main_node(nodes)
@@ -92,7 +94,7 @@ def _extract_document(doc: HtmlElement, page: FetchedPage) -> ExtractedPage | Re
     title_text = element_text(title_el) if title_el is not None else None
     raw_title = _choose_title(title_text, meta)
     report = clean_boilerplate(doc, root=root)
-    blocks = extract_blocks(doc, url=page.url)
+    blocks = drop_learned(extract_blocks(doc, url=page.url), options.learned_boilerplate)
     tidy = tidy_blocks(blocks, title=raw_title, category=meta.category)
 
     published_raw = meta.published_raw or visible_dates.get("published")

@@ -10,6 +10,7 @@ from pipelines.dates import parse_date
 from pipelines.flags import content_flags
 from pipelines.records import ExtractedPage, Kind, NormalisedArticle, Rejection
 from pipelines.sections import split_sections
+from pipelines.site_learning import block_sha1s
 from pipelines.text import collapse_space, content_hash, detect_language, normalise_language
 from pipelines.urls import site_of
 
@@ -47,6 +48,7 @@ def normalise_page(page: ExtractedPage) -> NormalisedArticle | Rejection:
         references=page.references, affiliate_links=page.affiliate_links,
         flags=tuple(sorted(flags)), content_hash=content_hash(text),
         fetched_url=page.fetched_url, fetched_at=page.fetched_at,
+        block_sha1s=tuple(block_sha1s(blocks)),
     )
 
 

@@ -8,16 +8,16 @@ import traceback
 
 from pipelines.extract import extract_page
 from pipelines.normalise import normalise_page
-from pipelines.records import FetchedPage, NormalisedArticle, Rejection
+from pipelines.records import ExtractOptions, FetchedPage, NormalisedArticle, Rejection
 
 log = logging.getLogger(__name__)
 
 
-def process_page(page: FetchedPage) -> NormalisedArticle | Rejection:
+def process_page(page: FetchedPage, options: ExtractOptions | None = None) -> NormalisedArticle | Rejection:
     """Extract and normalise; any unexpected failure becomes an ``extract:error``
     rejection carrying the exception, so one bad page never stops a crawl."""
     try:
-        extracted = extract_page(page)
+        extracted = extract_page(page, options)
         if isinstance(extracted, Rejection):
             return extracted
         return normalise_page(extracted)

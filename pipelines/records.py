@@ -111,6 +111,15 @@ class ExtractedPage:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """What extraction knows about a site beyond the page itself: the fingerprints of
+    its learned boilerplate paragraphs, and its declarative overrides (if any)."""
+
+    learned_boilerplate: frozenset[str] = frozenset()
+    site_rules: Any = None
+
+
+@dataclass(frozen=True, slots=True)
 class NormalisedArticle:
     """The archive's record of one page: the fields of ``article.schema.json``
     that extraction decides (storage adds ``first_seen``, ``last_seen``, ``version``)."""
@@ -133,6 +142,7 @@ class NormalisedArticle:
     content_hash: str
     fetched_url: str = ""
     fetched_at: datetime | None = None
+    block_sha1s: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_record(self) -> dict[str, Any]:
@@ -155,6 +165,7 @@ class NormalisedArticle:
             "flags": list(self.flags),
             "content_hash": self.content_hash,
             "fetched_url": self.fetched_url,
+            "block_sha1s": list(self.block_sha1s),
         }
 
 

@@ -25,12 +25,22 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from pipelines.process import process_page
-from pipelines.records import FetchedPage, FetchFailure, NormalisedArticle, Rejection
+from pipelines.records import (
+    ExtractOptions,
+    FetchedPage,
+    FetchFailure,
+    NormalisedArticle,
+    Rejection,
+)
+from pipelines.site_learning import learn_and_clean, text_blocks
+from pipelines.urls import site_of
+from storage.boilerplate import learn_site_boilerplate, site_boilerplate
 from storage.db import open_archive
 from storage.writer import ArchiveWriter
 
 log = logging.getLogger("healtharchive")
 STATS_PREFIX = "healtharchive"
+RELEARN_EVERY = 100  # new articles of a site between two boilerplate learnings
 
 
 def default_workers() -> int:
@@ -54,6 +64,9 @@ class ArchivePipeline:
         self.writer_thread: ThreadPoolExecutor | None = None
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
+        # Learned boilerplate per site, re-learned every RELEARN_EVERY new articles.
+        self.learned: dict[str, frozenset[str]] = {}
+        self.saved_since_learning: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -73,6 +86,8 @@ class ArchivePipeline:
         self.writer.mark_interrupted_runs()
         urls = self.start_urls or list(getattr(spider, "start_urls", []) or [])
         self.run_id = self.writer.start_run(start_urls=urls)
+        for site in {site_of(u) for u in urls}:
+            self.learned[site] = frozenset(site_boilerplate(engine, site))
         self.stats.set_value(f"{STATS_PREFIX}/run_id", self.run_id)
         self.writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
         if self.workers > 0:
@@ -90,6 +105,12 @@ class ArchivePipeline:
         if self.writer_thread is not None:
             self.writer_thread.shutdown(wait=True)
         if self.writer is not None and self.run_id is not None:
+            for site in sorted(self.saved_since_learning):
+                learned, cleaned = learn_and_clean(self.writer.engine, self.writer, site)
+                self.stats.set_value(f"{STATS_PREFIX}/boilerplate_blocks/{site}", len(learned))
+                if cleaned:
+                    log.info("learned %d boilerplate blocks of %s; cleaned %d archived articles",
+                             len(learned), site, cleaned)
             status = "interrupted" if reason == "shutdown" else "finished"
             self.writer.finish_run(self.run_id, status=status, stats=self.run_stats())
             self.writer.engine.dispose()
@@ -111,6 +132,7 @@ class ArchivePipeline:
             if isinstance(result, NormalisedArticle):
                 outcome = await self._write(self._save, item, result)
                 self._inc(f"articles_{outcome}")
+                await self._maybe_relearn(result.site)
             else:
                 kind = "errors" if result.is_error else "skipped"
                 self._inc(kind)
@@ -120,12 +142,24 @@ class ArchivePipeline:
                 await self._write(self._record_rejection, item, result)
         return _summary(item)
 
+    async def _maybe_relearn(self, site: str) -> None:
+        count = self.saved_since_learning.get(site, 0) + 1
+        self.saved_since_learning[site] = count
+        if count % RELEARN_EVERY == 0 and self.writer is not None:
+            learned = await self._write(self._learn, site)
+            self.learned[site] = learned
+
+    def _learn(self, site: str) -> frozenset[str]:
+        assert self.writer is not None
+        return frozenset(learn_site_boilerplate(self.writer.engine, site, block_text=text_blocks))
+
     async def _extract(self, page: FetchedPage) -> NormalisedArticle | Rejection:
+        options = ExtractOptions(learned_boilerplate=self.learned.get(site_of(page.url), frozenset()))
         if self.pool is None:
-            return process_page(page)
+            return process_page(page, options)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, process_page, page)
+            return await loop.run_in_executor(self.pool, process_page, page, options)
         except Exception as exc:  # a worker died (OOM, segfault in a C library)
             log.error("extraction worker failed on %s: %r", page.url, exc)
             return Rejection(page.url, "extract:worker_died", repr(exc)[:300])

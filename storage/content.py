@@ -9,6 +9,7 @@ a tag once for the whole archive.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -126,3 +127,26 @@ class ArticleFlag(Base):
     article_version_id: Mapped[int] = _version_fk()
     position: Mapped[int] = mapped_column(primary_key=True)
     flag: Mapped[str] = mapped_column(index=True)
+
+
+class VersionBlock(Base):
+    """The SHA-1 of one body paragraph or list item of a version (normalised text):
+    what site-level boilerplate learning counts across a site's articles."""
+
+    __tablename__ = "version_blocks"
+
+    article_version_id: Mapped[int] = _version_fk()
+    position: Mapped[int] = mapped_column(primary_key=True)
+    block_sha1: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class SiteBoilerplate(Base):
+    """A block learned as boilerplate of a site: it recurs in many of its articles."""
+
+    __tablename__ = "site_boilerplate_blocks"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    block_sha1: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text: Mapped[str]
+    article_count: Mapped[int]
+    learned_at: Mapped[datetime]

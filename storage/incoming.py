@@ -46,6 +46,7 @@ class IncomingArticle:
     content_hash: str
     fetched_url: str
     record_sha256: str
+    block_sha1s: tuple[str, ...] = ()
 
 
 def read_article_record(record: Mapping[str, Any]) -> IncomingArticle:
@@ -83,6 +84,7 @@ def read_article_record(record: Mapping[str, Any]) -> IncomingArticle:
     return IncomingArticle(
         **fields,
         fetched_url=_string(record.get("fetched_url")) or record["url"],
+        block_sha1s=tuple(_string_list(record, "block_sha1s")),
         record_sha256=hashlib.sha256(fingerprint.encode("utf-8")).hexdigest(),
     )
 

@@ -203,7 +203,9 @@ from storage.content import (  # noqa: E402
     Author,
     Citation,
     Section,
+    SiteBoilerplate,
     Tag,
+    VersionBlock,
 )
 
 __all__ = [
@@ -223,5 +225,7 @@ __all__ = [
     "RawPage",
     "Section",
     "Site",
+    "SiteBoilerplate",
     "Tag",
+    "VersionBlock",
 ]

@@ -34,9 +34,10 @@ from storage.models import (
     Section,
     Site,
     Tag,
+    VersionBlock,
 )
 
-CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag)
+CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag, VersionBlock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ def insert_children(
         (Citation, article.references, dict),
         (AffiliateLink, article.affiliate_links, lambda u: {"url": u}),
         (ArticleFlag, article.flags, lambda f: {"flag": f}),
+        (VersionBlock, article.block_sha1s, lambda h: {"block_sha1": h}),
     ):
         if items:
             conn.execute(insert_for(conn)(model), numbered(items, make))

@@ -205,6 +205,25 @@ class ArchiveWriter:
             lambda conn: [self._save(conn, run_id, article, fetch) for article, fetch in prepared]
         )
 
+    def refresh_current(self, record: Mapping[str, Any]) -> bool:
+        """Rewrite the current version of ``record['url']`` in place, children included:
+        the same fetch seen through a better extraction (learned boilerplate removed,
+        a fixed rule). Returns False when the URL has no archived version."""
+        article = read_article_record(record)
+
+        def work(conn: Connection) -> bool:
+            row = conn.execute(
+                select(Article.current_version_id, Article.site_id)
+                .where(Article.url == article.url)
+                .with_for_update()
+            ).first()
+            if row is None or row.current_version_id is None:
+                return False
+            rows.refresh_version(conn, row.current_version_id, article, row.site_id)
+            return True
+
+        return self._in_transaction(work)
+
     def mark_gone(self, url: str, *, gone_at: datetime) -> bool:
         """Note that an archived URL has disappeared (404/410...). False if the
         URL is not archived or already marked; saving it again clears the mark."""
