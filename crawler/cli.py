@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler import __version__
+from crawler.settings import ARCHIVE_RULES_DIRS
 
 EXIT_USAGE = 2
 
@@ -72,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "input; .gz files are read compressed.")
     extract.add_argument("files", nargs="+", metavar="FILE", help="HTML file(s), '-' for standard input")
     extract.add_argument("--url", help="the URL the page(s) came from (default: the page's canonical link)")
+    extract.add_argument("--rules", type=Path, action="append", metavar="DIR",
+                         help="folder of per-site rules (*.toml); repeatable")
     extract.set_defaults(handler=cmd_extract)
 
     demo = sub.add_parser("demo", help="serve the bundled example site and crawl it",
@@ -117,6 +120,8 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="WARNING",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"), help="log verbosity (default WARNING)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument("--rules", type=Path, action="append", metavar="DIR",
+                        help="folder of per-site rules (*.toml) to apply; repeatable")
 
 
 # -- commands -------------------------------------------------------------------------
@@ -124,6 +129,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.runner import CrawlOptions
 
     urls = [_check_start_url(u) for u in args.urls]
+    _load_rules(args.rules or [])  # a broken rules file fails now, in one line
     database_url = _open_database(args.db)
     _check_reachable(urls, timeout=args.timeout or 30)
     options = CrawlOptions(
@@ -131,7 +137,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         workers=args.workers, delay=args.delay, concurrency=args.concurrency, timeout=args.timeout,
         progress_interval=0 if args.quiet else 5, log_level=args.log_level,
         obey_robots=not args.ignore_robots,
-        extra_settings={"DOWNLOAD_MAXSIZE": args.max_size} if args.max_size else {},
+        extra_settings={**({"DOWNLOAD_MAXSIZE": args.max_size} if args.max_size else {}),
+                        "ARCHIVE_RULES_DIRS": [*ARCHIVE_RULES_DIRS, *(str(_rules_dir(d)) for d in args.rules or [])]},
     )
     return _run_and_report(options, sys.stdout)
 
@@ -157,13 +164,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipelines.process import process_page
-    from pipelines.records import FetchedPage, Rejection
+    from pipelines.records import ExtractOptions, FetchedPage, Rejection
+    from pipelines.urls import site_of
 
+    rules = _load_rules(args.rules or [])
     pages = list(_read_inputs(args.files))  # read all first: an unreadable file fails early
     now = datetime.now(UTC)
     for name, body in pages:
         url = args.url or (name if name.startswith(("http://", "https://")) else _file_url(name))
-        result = process_page(FetchedPage(url=url, body=body, fetched_at=now, content_type=None))
+        options = ExtractOptions(site_rules=rules.get(site_of(url)))
+        result = process_page(FetchedPage(url=url, body=body, fetched_at=now, content_type=None), options)
         if isinstance(result, Rejection):
             record: dict[str, Any] = {"url": result.url, "error": result.reason}
             if result.detail:
@@ -288,6 +298,21 @@ def _engine(value: str | None, opener: Any) -> Any:
     try:
         return opener(value)
     except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _rules_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UserError(f"rules folder not found: {path}")
+    return path.resolve()
+
+
+def _load_rules(folders: list[Path]) -> dict[str, Any]:
+    from pipelines.site_rules import SiteRulesError, load_site_rules
+
+    try:
+        return load_site_rules([*map(Path, ARCHIVE_RULES_DIRS), *(_rules_dir(f) for f in folders)])
+    except SiteRulesError as exc:
         raise UserError(str(exc)) from exc
 
 

@@ -1,6 +1,8 @@
 """Scrapy settings for healtharchive: polite by default. Our own settings carry the
 ``ARCHIVE_`` prefix; the command line and ``HEALTHARCHIVE_DB`` map onto them."""
 
+from pathlib import Path
+
 from crawler import __version__
 
 BOT_NAME = "healtharchive"
@@ -46,3 +48,5 @@ ARCHIVE_DATABASE_URL = None   # None: HEALTHARCHIVE_DB, else ./healtharchive.db
 ARCHIVE_WORKERS = None        # extraction processes; None: one per core
 ARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines; 0: none
 ARCHIVE_CONTACT = None
+# Folders of per-site rules (*.toml): the shipped ones; --rules adds more after them.
+ARCHIVE_RULES_DIRS = [str(Path(__file__).resolve().parent / "site_rules")]

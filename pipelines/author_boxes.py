@@ -79,6 +79,17 @@ _INLINE = frozenset(("span", "a", "strong", "em", "b", "i", "small", "time", "ab
 _SKIP = frozenset(("html", "body", "main", "article", "script", "style", "head", "title"))
 
 
+def authors_in_elements(elements: list[HtmlElement], *, base_url: str) -> AuthorFindings:
+    """Authors in elements a site's rules name as its bylines and author boxes."""
+    findings = AuthorFindings()
+    for el in elements:
+        lines = text_lines(el)
+        findings.authors.extend(_authors_in_box(el, lines, base_url=base_url, trusted=True))
+        findings.elements.append(el)
+        findings.date_lines.extend(line for line in lines if _DATE_LIKE.search(line) and len(line) < 160)
+    return findings
+
+
 def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     """Outermost author-named elements plus short byline-text elements, in page order."""
     pool: set[HtmlElement] = set()
@@ -145,7 +156,8 @@ def _is_ancestor(ancestor: HtmlElement, el: HtmlElement) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str) -> list[Author]:
+def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str,
+                    trusted: bool = False) -> list[Author]:
     """Parse one candidate: byline lines first; else a name element or name-like line."""
     links = _profile_links(el, base_url)
     authors: list[Author] = []
@@ -172,7 +184,7 @@ def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str) -> list
         name_text = element_text(name_el) if name_el is not None else None
         if not name_text:
             name_text = next((ln for ln in lines if _PERSON_LIKE.match(ln)), None)
-        if not name_text or (not _is_named_author_box(el) and el.get("rel") != "author"):
+        if not name_text or not (trusted or _is_named_author_box(el) or el.get("rel") == "author"):
             return []
         name, role = split_name_role(name_text)
         if not name:

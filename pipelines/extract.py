@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from pipelines.affiliates import find_affiliate_links
-from pipelines.author_boxes import find_authors
+from pipelines.author_boxes import authors_in_elements, find_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
 from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors, name_key
@@ -31,8 +31,9 @@ from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_j
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
 from pipelines.records import Author, ExtractedPage, ExtractOptions, FetchedPage, Rejection
-from pipelines.reference_lists import find_references
+from pipelines.reference_lists import find_references, references_in
 from pipelines.site_learning import drop_learned
+from pipelines.site_rules import SiteRules, apply_removals, select
 from pipelines.text import word_count
 from pipelines.tidy import tidy_blocks
 from pipelines.urls import normalise_url, same_site
@@ -51,24 +52,32 @@ def extract_page(page: FetchedPage, options: ExtractOptions | None = None) -> Ex
         return Rejection(page.url, "fetch:non_html", mime)
     if len(page.body) > MAX_BODY_BYTES:
         return Rejection(page.url, "fetch:too_large", f"{len(page.body)} bytes")
-    by_url = classify_url(page.url)
+    options = options or ExtractOptions()
+    rules: SiteRules | None = options.site_rules
+    verdict = rules.url_verdict(page.url) if rules else None
+    if verdict == "skip":
+        return Rejection(page.url, "skip:rule", f"skip_urls of {rules.site if rules else ''}")
+    by_url = classify_url(page.url) if verdict != "article" else None
     if by_url is not None:  # a listing or site page: crawled for links, never parsed here
         return Rejection(page.url, f"skip:{by_url[0]}", by_url[1])
     try:
         doc = parse_html(decode_html(page.body, content_type=page.content_type, encoding=page.encoding))
     except NotHtmlError as exc:
         return Rejection(page.url, "extract:not_html", str(exc))
-    return _extract_document(doc, page, options or ExtractOptions())
+    return _extract_document(doc, page, options)
 
 
 def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptions) -> ExtractedPage | Rejection:
+    rules: SiteRules | None = options.site_rules
     nodes = read_jsonld(doc)
     drop_non_content(doc)
+    apply_removals(doc, rules)
     article = main_node(nodes)
     head_title = doc.find(".//title")
     hint = element_text(head_title) if head_title is not None else None
     title_el = find_title_heading(doc, hint)
-    root = find_article_root(doc, title_el)
+    ruled_body = select(doc, rules.body) if rules else []
+    root = ruled_body[0] if ruled_body else find_article_root(doc, title_el)
     meta = read_page_meta(doc, article=article, nodes=nodes, root=root)
     canonical = _canonical_url(meta.canonical, page.url)
     card_count, card_share, linked_ratio, heading_texts = _listing_shape(root)
@@ -77,8 +86,12 @@ def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptio
     visible_dates = find_visible_dates(root if title_el is None or _contains(root, title_el)
                                        else doc.find("body"))
     page_edited = find_page_edited_date(doc)
-    references = find_references(doc, base_url=page.url)
-    found_authors = find_authors(doc, base_url=page.url)
+    ruled_refs = select(doc, rules.references) if rules else []
+    references = (references_in(ruled_refs, base_url=page.url) if ruled_refs
+                  else find_references(doc, base_url=page.url))
+    ruled_bylines = select(doc, rules.byline) if rules else []
+    found_authors = (authors_in_elements(ruled_bylines, base_url=page.url) if ruled_bylines
+                     else find_authors(doc, base_url=page.url))
     for line in found_authors.date_lines:
         for key, raw in find_labelled_dates(line).items():
             visible_dates.setdefault(key, raw)
@@ -107,6 +120,8 @@ def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptio
         card_share=card_share,
     )
     page_type, reason = classify_page(signals)
+    if rules and rules.url_verdict(page.url) == "article" and page_type in ("listing", "other"):
+        page_type, reason = "article", f"article_urls of {rules.site}"
     flags = []
     if report.disclosure_found or tidy.disclosure_found:
         flags.append("affiliate_disclosure")

@@ -56,6 +56,17 @@ def find_references(doc: HtmlElement, *, base_url: str) -> ReferenceFindings:
     return findings
 
 
+def references_in(containers: list[HtmlElement], *, base_url: str) -> ReferenceFindings:
+    """Entries of the reference lists a site's rules point at."""
+    findings = ReferenceFindings()
+    seen: set[int] = set()
+    for container in containers:
+        entries = _entries_in(container) or [container]
+        findings.elements.append(container)
+        _add(findings, entries, base_url, seen)
+    return findings
+
+
 def _add(findings: ReferenceFindings, entries: list[HtmlElement], base_url: str, seen: set[int]) -> None:
     for entry in entries:
         if id(entry) in seen:

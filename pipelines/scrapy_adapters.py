@@ -7,7 +7,8 @@ record, then hands it to the writer, while the reactor goes on downloading.
 Settings (read in ``from_crawler``):
 ``ARCHIVE_DATABASE_URL`` (SQLAlchemy URL or path; default ``HEALTHARCHIVE_DB`` or
 ``healtharchive.db``), ``ARCHIVE_WORKERS`` (extraction processes; 0 extracts in the
-reactor thread; default the number of cores), ``ARCHIVE_START_URLS`` (recorded with the run).
+reactor thread; default the number of cores), ``ARCHIVE_START_URLS`` (recorded with the run), ``ARCHIVE_RULES_DIRS`` (folders of per-site
+rules).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider
@@ -33,6 +35,7 @@ from pipelines.records import (
     Rejection,
 )
 from pipelines.site_learning import learn_and_clean, text_blocks
+from pipelines.site_rules import SiteRules, load_site_rules
 from pipelines.urls import site_of
 from storage.boilerplate import learn_site_boilerplate, site_boilerplate
 from storage.db import open_archive
@@ -55,11 +58,12 @@ class ArchivePipeline:
     """Extracts each fetched page in a worker process and archives the result."""
 
     def __init__(self, *, database_url: str | None, workers: int, stats: StatsCollector,
-                 start_urls: list[str]) -> None:
+                 start_urls: list[str], rules: dict[str, SiteRules] | None = None) -> None:
         self.database_url = database_url
         self.workers = workers
         self.stats = stats
         self.start_urls = start_urls
+        self.rules = rules or {}
         self.pool: Executor | None = None
         self.writer_thread: ThreadPoolExecutor | None = None
         self.writer: ArchiveWriter | None = None
@@ -77,6 +81,7 @@ class ArchivePipeline:
             workers=default_workers() if workers in (None, "") else int(workers),
             stats=crawler.stats,
             start_urls=list(settings.getlist("ARCHIVE_START_URLS")),
+            rules=load_site_rules([Path(d) for d in settings.getlist("ARCHIVE_RULES_DIRS")]),
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -154,7 +159,9 @@ class ArchivePipeline:
         return frozenset(learn_site_boilerplate(self.writer.engine, site, block_text=text_blocks))
 
     async def _extract(self, page: FetchedPage) -> NormalisedArticle | Rejection:
-        options = ExtractOptions(learned_boilerplate=self.learned.get(site_of(page.url), frozenset()))
+        site = site_of(page.url)
+        options = ExtractOptions(learned_boilerplate=self.learned.get(site, frozenset()),
+                                 site_rules=self.rules.get(site))
         if self.pool is None:
             return process_page(page, options)
         loop = asyncio.get_running_loop()
