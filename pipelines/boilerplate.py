@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
+from pipelines.locate import densest_container
 
 # Tokens of class/id/role values: split at non-letters, matched whole.
 BOILERPLATE_TOKENS = frozenset(
@@ -255,16 +256,6 @@ def _signature_candidates(body: HtmlElement) -> list[HtmlElement]:
                 seen.add(parent)
                 found.append(parent)
     return found
-
-
-def densest_container(root: HtmlElement) -> HtmlElement | None:
-    """The element whose own paragraphs hold the most text: where the prose lives."""
-    totals: dict[HtmlElement, int] = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            totals[parent] = totals.get(parent, 0) + len(p.text_content())
-    return max(totals, key=totals.__getitem__) if totals else None
 
 
 def _protected(root: HtmlElement) -> set[HtmlElement]:

@@ -53,7 +53,7 @@ def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElemen
         pool = with_title or scored
         return max(pool, key=lambda s: s[1])[2]
     if title is not None:
-        dense = _densest_paragraphs(body)
+        dense = densest_container(body)
         if dense is not None:  # the smallest container holding the headline and the prose
             title_line = {id(a) for a in title.iterancestors()}
             for anc in [dense, *dense.iterancestors()]:
@@ -66,7 +66,8 @@ def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElemen
     return max(hinted, key=lambda el: sum(1 for _ in el.iterancestors())) if hinted else body
 
 
-def _densest_paragraphs(body: HtmlElement) -> HtmlElement | None:
+def densest_container(body: HtmlElement) -> HtmlElement | None:
+    """The element whose own paragraphs hold the most text: where the prose lives."""
     totals: dict[HtmlElement, int] = {}
     for p in body.iter("p"):
         parent = p.getparent()
