@@ -117,7 +117,7 @@ def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     for el in ordered:  # outermost wins
         if any(_is_ancestor(c, el) for c in chosen):
             continue
-        if el.find(".//h1") is not None or _inside_listing_chrome(el):
+        if el.find(".//h1") is not None or _inside_listing_chrome(el) or _holds_prose(el):
             continue
         if el.tag in ("nav", "footer", "header") and not _is_named_author_box(el):
             continue
@@ -128,12 +128,27 @@ def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     return chosen
 
 
+def _holds_prose(el: HtmlElement) -> bool:
+    """Several long paragraphs: content (an expert's answer), not a byline or author box."""
+    long_paragraphs = [p for p in el.iter("p") if len(p.text_content()) > 150]
+    return len(long_paragraphs) >= 2 and sum(len(p.text_content()) for p in long_paragraphs) > 500
+
+
 def _named_only(pool: set[HtmlElement]) -> set[HtmlElement]:
     return {el for el in pool if _is_named_author_box(el) or el.get("rel") == "author"}
 
 
+_PRODUCT_TOKENS = frozenset({"product", "products", "vendor", "brand", "price", "cart", "offer", "buy"})
+
+
 def _inside_listing_chrome(el: HtmlElement) -> bool:
-    return any(a.tag in ("nav", "footer") or "comment" in class_tokens(a) for a in el.iterancestors())
+    """In navigation, comments or a product box ('by Jarrow Formulas' names a vendor)."""
+    for a in (el, *el.iterancestors()):
+        names = class_tokens(a)
+        if a.tag in ("nav", "footer") or "comment" in names or a.get("data-product-id") is not None \
+                or _PRODUCT_TOKENS & set(re.split(r"[^a-z]+", names)):
+            return True
+    return False
 
 
 def _has_block_child_with_byline(el: HtmlElement) -> bool:
@@ -203,6 +218,8 @@ def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[i
     bio = _smallest_named_text(el, _BIO_NAMES, min_chars=40, max_chars=1200)
     role_text = _smallest_named_text(el, _ROLE_NAMES, min_chars=2, max_chars=100)
     role_text = role_text.strip(" ,;:|-–—·") if role_text else None
+    if role_text and not _looks_like_role(role_text):
+        role_text = None
     if role_text and role_text != bio and author.name.lower() not in role_text.lower() and (
             role is None or len(role_text) > len(role)):
         role = role_text
@@ -274,11 +291,12 @@ def _is_name_line(line: str, name: str) -> bool:
 
 
 def _looks_like_role(line: str) -> bool:
-    if not 2 <= len(line) <= 90 or _DATE_LIKE.search(line) or is_byline_text(line):
+    if not 2 <= len(line) <= 90 or _DATE_LIKE.search(line) or is_byline_text(line) or line.endswith(":"):
         return False
     if line.endswith((".", "!", "?")) and len(line.split()) > 6:
         return False
     low = line.lower()
-    if re.search(r"\b(?:author|autor|auteur|reviewer|about|meet|written|posts?|articles?)\b", low):
+    if re.search(r"\b(?:author|autor|auteur|reviewer|about|meet|written|posts?|articles?|more|from|"
+                 r"answered|answer|question)\b", low):
         return False  # box labels: "About the author", "Meet the expert", "More posts"
     return not low.startswith(("more ", "view ", "read ", "see ", "follow", "all posts"))

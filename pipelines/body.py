@@ -70,7 +70,9 @@ def _items(lst: etree._Element) -> list[Block]:
 
 
 def _text(el: etree._Element) -> str:
-    return collapse_space("".join(el.itertext()))
+    """Text of an output element; its text nodes only break at line breaks (<lb/>)
+    since formatting and links are not kept, so they are joined with a space."""
+    return collapse_space(" ".join(el.itertext()))
 
 
 def render_text(blocks: list[Block]) -> str:

@@ -31,7 +31,8 @@ BOILERPLATE_PAIRS = frozenset({
     ("mailing", "list"), ("email", "signup"), ("ad", "block"), ("ad", "container"),
     ("ad", "wrapper"), ("ad", "slot"), ("table", "contents"), ("sign", "up"),
     ("sr", "only"), ("screen", "reader"), ("visually", "hidden"), ("print", "only"),
-    ("banner", "ad"),
+    ("banner", "ad"), ("product", "callout"), ("product", "grid"), ("product", "carousel"),
+    ("product", "list"), ("shop", "the"), ("buy", "box"), ("buy", "button"),
 })
 # CMS classes that describe the post (WordPress "tag-ads", "category-social",
 # "comments-open"), not a component: ignored when reading names.
@@ -83,6 +84,7 @@ RELATED_HEADING = re.compile(
     r"^(?:related(?: posts| articles| stories| reading)?|you may also like|you might also like|"
     r"read (?:more|next)|more (?:from|on|stories|articles)|recommended (?:articles|reading|for you)|"
     r"popular (?:posts|articles)|trending|further reading|keep reading|latest (?:posts|articles)|"
+    r"shop the (?:story|post|look|products?)|products? (?:mentioned|in this (?:article|post))|"
     r"art[ií]culos relacionados|[àa] lire aussi|sur le m[êe]me sujet)\b",
     re.IGNORECASE,
 )
@@ -92,7 +94,31 @@ SYNDICATION = re.compile(
     r"publicado originalmente en|publi[ée] initialement (?:dans|sur)",
     re.IGNORECASE,
 )
-TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION)
+PAYWALL = re.compile(
+    r"free articles? (?:left )?(?:this|per|a) month|you(?:'ve| have) read \d+ of|"
+    r"create a (?:free )?account to (?:keep|continue) reading|"
+    r"(?:subscribe|register|sign in|log in) (?:now )?to (?:keep|continue) reading|register for free|"
+    r"already (?:a subscriber|have an account)\??\s*(?:sign|log) in|unlock (?:this|unlimited) (?:article|access)",
+    re.IGNORECASE,
+)
+DISCLAIMER = re.compile(
+    r"(?:is|are) not (?:intended (?:to be |as )?)?(?:a )?substitute for (?:an? )?(?:professional |in-person |"
+    r"personal |qualified )?(?:medical|health|consultation|advice|care|diagnosis|doctor)|"
+    r"for (?:general )?(?:informational|information|educational) purposes only|"
+    r"does not (?:constitute|provide|replace) (?:professional )?medical advice|"
+    r"(?:always )?(?:consult|seek the advice of) (?:your|a) (?:doctor|physician|qualified health)[^.]{0,60}"
+    r"before (?:starting|making|beginning)|no sustituye (?:el )?consejo m[ée]dico|"
+    r"ne remplace pas (?:un|l')avis m[ée]dical",
+    re.IGNORECASE,
+)
+# Self-promotion boxes of coaches and clinics: "Work with me", "Book a free call".
+PROMOTION = re.compile(
+    r"^work with me\b|\bbook (?:a|your) (?:free |discovery )?(?:call|consult\w*|session)\b|"
+    r"\bmy \d+-week (?:coaching )?program|\bjoin my (?:program|course|membership|community)\b|"
+    r"\bapply (?:now )?for (?:coaching|my program)\b",
+    re.IGNORECASE,
+)
+TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION, PAYWALL, DISCLAIMER, PROMOTION)
 
 
 Removable = Callable[[HtmlElement, int], bool]
@@ -157,6 +183,11 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
             continue
         if (is_hidden(el) or has_boilerplate_name(el)) and removable(el, 20000):
             _drop(el, report, "name")
+
+    # Product boxes marked up as products (e-commerce widgets inside articles).
+    for el in body.xpath(".//*[@data-product-id or @data-product or contains(@itemtype, 'schema.org/Product')]"):
+        if el.getparent() is not None and el not in keep and removable(el, 5000):
+            _drop(el, report, "product")
 
     # 2. Text signatures: remove the smallest box around each match. Candidates come
     # from text nodes carrying a signature keyword, so long prose is never scanned twice.
@@ -224,6 +255,10 @@ SIGNATURE_KEYWORDS = (
     "newsletter", "subscribe", "sign up", "register", "mailing", "inbox", "email", "suscr",
     "abonn", "inscri", "originally", "permission", "republish", "reprint", "first appeared",
     "first published", "publicado", "publié", "publie", "partenaire", "amazon",
+    "free article", "you have read", "you've read", "keep reading", "continue reading",
+    "register for free", "already a subscriber", "already have an account", "unlock",
+    "substitute for", "purposes only", "medical advice", "consult", "seek the advice",
+    "sustituye", "remplace", "work with me", "book a", "book your", "-week", "join my", "apply",
 )
 
 

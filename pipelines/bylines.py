@@ -28,6 +28,8 @@ MAX_BYLINE_CHARS = 300
 BYLINE_LABELS: dict[str, Relation] = {
     "by": "author", "written by": "author", "posted by": "author", "authored by": "author",
     "words by": "author", "story by": "author", "reported by": "author",
+    "answered by": "author", "answer by": "author", "responded by": "author",
+    "contributed by": "author", "prepared by": "author",
     "author": "author", "authors": "author", "writer": "author", "written": "author",
     "por": "author", "escrito por": "author", "redactado por": "author",
     "publicado por": "author", "autor": "author", "autora": "author", "autores": "author",
@@ -288,6 +290,9 @@ def _clauses(text: str) -> list[tuple[str, str]]:
 def _people(body: str, relation: Relation) -> list[Author]:
     """Names and their credentials/titles from the body of one clause."""
     body = _TRAILING_WORD_RE.sub("", _strip_article(body.strip(_PIECE_TRIM)))
+    if _is_one_organisation(body):
+        # "Counseling and Psychological Services": one body, not two people.
+        return [Author(name=_collapse(body), relation=relation)]
     parts = _PEOPLE_SPLIT_RE.split(body)
     all_caps = not any(c.islower() for c in body)
     people: list[tuple[str, list[str]]] = []
@@ -336,7 +341,8 @@ def _classify(piece: str, *, all_caps: bool) -> str:
     """'suffix', 'cred', 'role' or 'name' for one comma/conjunction piece."""
     if piece.lower() in _NAME_SUFFIXES:
         return "suffix"
-    tokens = piece.replace("/", " ").split()
+    bare_piece = re.sub(r"\s*\([^()]*\)\s*$", "", piece)  # "MD (Psychiatry)": a credential
+    tokens = (bare_piece or piece).replace("/", " ").split()
     if all(_is_credential(t, all_caps=all_caps) for t in tokens):
         return "cred"
     lowered = [t.lower().strip(".,&") for t in tokens]
@@ -432,10 +438,21 @@ def _as_list(value: Any) -> list[Any]:
 
 _ORGANISATION_NAME = re.compile(
     r"\b(?:staff|team|editors|editorial|newsroom|desk|contributors|health system|hospital|clinic|"
+    r"services|service|office|university|college|program|programme|unit|division|"
     r"institute|foundation|association|society|journal|magazine|media|inc|llc|ltd|gmbh|"
     r"department|center|centre|council|board|network|redacci[oó]n|r[ée]daction|equipo|[ée]quipe)\b",
     re.IGNORECASE,
 )
+
+
+def _is_one_organisation(body: str) -> bool:
+    """An organisation's name containing 'and', with no person among its parts."""
+    if "," in body or not body[:1].isupper() or len(body.split()) > 8 or not is_organisation_name(body):
+        return False
+    parts = re.split(r"\s+(?:and|&|y|et|und)\s+", body)
+    return len(parts) > 1 and not any(
+        2 <= len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split()) and not is_organisation_name(p)
+        for p in parts)
 
 
 def is_organisation_name(name: str) -> bool:

@@ -20,6 +20,9 @@ OTHER_PAGE = re.compile(
     r"account|cart|checkout|newsletter|subscribe|sitemap|accessibility|imprint|impressum|"
     r"legal|faq|help|aviso-legal|politica-de-privacidad|mentions-legales|contacto|nosotros)$",
     re.IGNORECASE)
+# First path segments under which "/about/" or "/contact/" is still the site's own page.
+SITE_SECTIONS = frozenset({"en", "es", "fr", "de", "it", "pt", "nl", "pages", "page", "info", "company",
+                           "legal", "help", "site", "corporate", "policies", "policy", "us", "uk"})
 GLOSSARY_SEGMENT = re.compile(
     r"(?:^|[-_])(glossary|glossaire|glosario|dictionary|diccionario|dictionnaire|definitions?|"
     r"encyclopedia|lexicon|lexique|terms|a-z|wiki|what-is)(?:[-_]|$)", re.IGNORECASE)
@@ -55,7 +58,9 @@ def classify_url(url: str) -> tuple[PageType, str] | None:
     if (LISTING_SEGMENT.match(segments[0]) and 2 <= len(segments) <= 3) or (
             len(segments) >= 2 and segments[-2].lower() == "page" and segments[-1].isdigit()):
         return "listing", f"listing path /{segments[0]}/"
-    if OTHER_PAGE.match(segments[-1]) or (len(segments) == 1 and LISTING_SEGMENT.match(segments[0])):
+    site_page = OTHER_PAGE.match(segments[-1]) and (
+        len(segments) == 1 or (len(segments) == 2 and segments[0].lower() in SITE_SECTIONS))
+    if site_page or (len(segments) == 1 and LISTING_SEGMENT.match(segments[0])):
         return "other", f"site page /{segments[-1]}/"
     if GLOSSARY_SEGMENT.search(segments[-1]) and len(segments) == 1:
         return "listing", "glossary index"

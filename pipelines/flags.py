@@ -5,9 +5,10 @@
   or ``{{ product_name }}``.
 - ``repeated_title_phrase``: a phrase of three or more words doubled in the title
   ("The Missing Link Between The Missing Link Between ...").
-- ``author_topic_mismatch``: an author's stated specialty (from role and bio) maps to
-  topics (``SPECIALTY_TOPICS``) none of which is a topic of the article (from its
-  category and tags, ``TOPIC_WORDS``). Unknown specialties or topics never flag.
+- ``author_topic_mismatch``: an author's or medical reviewer's stated specialty (from
+  role, else bio) maps to topics (``SPECIALTY_TOPICS``) none of which is a topic of the
+  article (from its category and tags, ``TOPIC_WORDS``). Unknown specialties or topics
+  never flag; editors are not checked.
 """
 
 from __future__ import annotations
@@ -47,13 +48,13 @@ TOPIC_WORDS: dict[str, re.Pattern[str]] = {
 SPECIALTY_TOPICS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"dermatolog|skin ?care|esthetician|aesthetician|cosmetic chemist|dermat", re.I),
      frozenset({"skin"})),
-    (re.compile(r"dietitian|dietician|nutritionist|\bRDN?\b|\bLDN\b|nutrition scien|dietista|diététicien", re.I),
+    (re.compile(r"dietitian|dietician|nutrition|\bRDN?\b|\bLDN\b|\bCNS\b|dietista|diététicien", re.I),
      frozenset({"nutrition", "digestive", "diabetes"})),
     (re.compile(r"sleep (?:physician|specialist|medicine|scientist|coach|doctor|researcher)|somnolog", re.I),
      frozenset({"sleep", "brain", "mental"})),
     (re.compile(r"fitness|personal trainer|strength|conditioning|\bCSCS\b|exercise physiolog|"
                 r"kinesiolog|yoga (?:teacher|instructor)|pilates|entrenador|coach sportif", re.I),
-     frozenset({"fitness", "nutrition", "musculoskeletal"})),
+     frozenset({"fitness", "musculoskeletal"})),
     (re.compile(r"physical therap|physiotherap|\bDPT\b|sports medicine|orthop|chiropract", re.I),
      frozenset({"fitness", "musculoskeletal"})),
     (re.compile(r"psycholog|psychiatr|therapist|counsel|\bLCSW\b|\bLPC\b|\bLMFT\b|mental health|psicólog", re.I),
@@ -105,13 +106,13 @@ def specialty_topics(author: Author) -> frozenset[str]:
 
 def is_author_topic_mismatch(authors: Iterable[Author], *, category: str | None,
                              tags: Iterable[str]) -> bool:
-    """The article's topics come from its category when the category names one, else
-    from its tags (tags are many and loose: one stray tag must not excuse a mismatch)."""
-    article_topics = topics_of([category or ""]) or topics_of(tags)
+    """The article's topics come from its category and tags. Authors and medical reviewers
+    are both checked: a dermatologist reviewing a gut-health article is the same signal."""
+    article_topics = topics_of([category or "", *tags])
     if not article_topics:
         return False
     for author in authors:
-        if author.relation != "author":
+        if author.relation == "editor":
             continue
         covered = specialty_topics(author)
         if covered and not covered & article_topics:

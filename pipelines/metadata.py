@@ -88,7 +88,8 @@ def read_page_meta(doc: HtmlElement, *, article: dict[str, Any] | None,
                          if article else None) or _first_meta(meta, _PUBLISHED_META)
     out.updated_raw = (first_string(article.get("dateModified") or article.get("lastReviewed"))
                        if article else None) or _first_meta(meta, _UPDATED_META)
-    out.category = _category(article, meta, nodes, doc, root)
+    category = _category(article, meta, nodes, doc, root)
+    out.category = category if category and is_category_text(category) else None
     out.tags = _tags(article, meta, root)
     return out
 
@@ -154,7 +155,12 @@ def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[
 _SECTION_NAMES = re.compile(
     r"^(?:blog|news|articles?|posts?|stories|resources|health|topics|noticias|actualit[ée]s)$|"
     r"\b(?:library|glossary|dictionary|definitions|a-z|a–z|encyclopedia|wiki|glosario|glossaire|"
-    r"lexique|diccionario)\b", re.IGNORECASE)
+    r"lexique|diccionario|a to z)\b", re.IGNORECASE)
+
+
+def is_category_text(text: str) -> bool:
+    """A plausible section name: short, not navigation ('Back to ...'), not generic."""
+    return 0 < len(text) <= 40 and not re.match(r"(?i)back to\b|see all\b|view all\b", text)
 
 
 def _breadcrumb_category(el: HtmlElement) -> str | None:
@@ -214,7 +220,7 @@ def find_visible_dates(root: HtmlElement) -> dict[str, str]:
             found.setdefault(key, raw)
         else:
             unlabelled.append(raw)
-    for el in root.iter("p", "span", "div", "li", "small", "em", "strong", "time"):
+    for el in root.iter("p", "span", "div", "li", "small", "em", "strong", "time", "td", "dd", "th"):
         text = element_text(el)
         if not text or len(text) > 160 or len(el) > 6:
             continue

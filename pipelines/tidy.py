@@ -9,24 +9,24 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.boilerplate import (
-    ADBLOCK,
-    CONSENT,
     CTA,
     DISCLOSURE,
-    NEWSLETTER,
-    SYNDICATION,
+    TEXT_SIGNATURES,
     has_signature_keyword,
 )
 from pipelines.bylines import is_byline_text
-from pipelines.dates import find_labelled_dates, parse_date
+from pipelines.dates import DATE_RE, find_labelled_dates, parse_date
 from pipelines.flags import PLACEHOLDER
 from pipelines.records import Block
 from pipelines.references import is_reference_heading
 from pipelines.text import collapse_space, word_count
 
-_LINE_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION)
+_LINE_SIGNATURES = TEXT_SIGNATURES
 _PLACEHOLDER_ONLY = re.compile(rf"^\W*(?:{PLACEHOLDER.pattern})\W*$")
 MAX_PREAMBLE_WORDS = 40
+# Page-administration lines: "Content owner: Student Health Services".
+_META_LINE = re.compile(r"^(?:content|page|site|article) (?:owner|editor|contact|maintainer)s?\s*:",
+                        re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -93,16 +93,28 @@ def _is_chrome_line(text: str, category: str | None, title_key: str) -> bool:
         return True
     if category and _key(text) == _key(category):
         return True
+    if len(text) <= 120 and _META_LINE.match(text):
+        return True
     if title_key and _key(text) == title_key:
         return True
     if len(text) <= 200 and is_byline_text(text):
         return True
     if len(text) <= 80:
-        if find_labelled_dates(text):
+        if find_labelled_dates(text) or _is_label_and_date(text):
             return True
         if len(text) <= 40 and re.search(r"\d", text) and parse_date(text):
             return True
     return False
+
+
+def _is_label_and_date(text: str) -> bool:
+    """'Next review due: 09 January 2028', 'Media last reviewed: 1 May 2023': a short
+    label and a date, nothing else."""
+    dates = DATE_RE.findall(text)
+    if not dates:
+        return False
+    rest = DATE_RE.sub(" ", text).strip(" :|·-–—.,")
+    return len(rest.split()) <= 5 * len(dates) and not rest.endswith((".", "!", "?"))
 
 
 def _drop_empty_headings(blocks: list[Block]) -> list[Block]:

@@ -54,9 +54,16 @@ def test_author_topic_mismatch(role, category, tags, expected):
     assert is_author_topic_mismatch(authors, category=category, tags=tags) is expected
 
 
-def test_reviewer_specialty_never_mismatches():
-    authors = [Author(name="A B", role="Dermatologist", relation="reviewer")]
-    assert not is_author_topic_mismatch(authors, category="Fitness", tags=[])
+@pytest.mark.parametrize(("relation", "expected"), [("reviewer", True), ("editor", False)])
+def test_reviewers_are_checked_editors_are_not(relation, expected):
+    authors = [Author(name="A B", role="Dermatologist", relation=relation)]
+    assert is_author_topic_mismatch(authors, category="Gut Health", tags=["probiotics"]) is expected
+
+
+def test_tags_extend_the_topic():
+    """A dietitian reviewing an acne-and-diet article is within the topic."""
+    authors = [Author(name="A B", role="RD", relation="reviewer")]
+    assert not is_author_topic_mismatch(authors, category="Skin Care", tags=["acne", "diet"])
 
 
 def test_content_flags_sorted_by_rule():
