@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pipelines.bylines import clean_bio, is_byline_text, parse_byline, split_name_role
+from pipelines.bylines import clean_bio, is_byline_text, is_role_text, parse_byline, split_name_role
 from pipelines.dom import HtmlElement, class_tokens, element_text, text_lines
 from pipelines.records import Author
 from pipelines.urls import absolute_url
@@ -180,13 +180,15 @@ def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str,
     pending_label: str | None = None
     for i, line in enumerate(lines):
         line = re.sub(r"\s+([,;])", r"\1", line)
-        if pending_label:
-            line = f"{pending_label} {line}"
-            pending_label = None
         if re.fullmatch(r"(?i)(written |medically reviewed |reviewed |fact[- ]checked |edited )?by:?|por|par|von", line):
             pending_label = line
             consumed.add(i)
             continue
+        if pending_label:
+            if _PERSON_LIKE.match(line.split(",")[0].strip()):
+                line = f"{pending_label} {line}"  # 'By' then one name per list item
+            else:
+                pending_label = None
         if is_byline_text(line):
             parsed = parse_byline(line)
             if parsed:
@@ -224,8 +226,8 @@ def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[i
             role is None or len(role_text) > len(role)):
         role = role_text
     rest = [ln for i, ln in enumerate(lines) if i not in consumed and not _is_name_line(ln, author.name)]
-    if role is None:
-        role = next((ln for ln in rest if _looks_like_role(ln)), None)
+    if role is None:  # a free line of the box: only if it reads as a job title
+        role = next((ln for ln in rest if _looks_like_role(ln) and is_role_text(ln)), None)
     if bio is None:
         long_lines = [ln for ln in rest if len(ln) >= 60 and ln != role]
         bio = max(long_lines, key=len) if long_lines else None
@@ -296,7 +298,9 @@ def _looks_like_role(line: str) -> bool:
     if line.endswith((".", "!", "?")) and len(line.split()) > 6:
         return False
     low = line.lower()
-    if re.search(r"\b(?:author|autor|auteur|reviewer|about|meet|written|posts?|articles?|more|from|"
-                 r"answered|answer|question)\b", low):
+    if re.search(r"[^\w\s,.&()'’/+-]", line) or re.search(r"\b[\w-]+\.(?:com|org|net|io|run|blog|co|me)\b", low):
+        return False  # a location pin, a handle, a website: not a job title
+    if re.search(r"\b(?:author|autor|auteur|autorin|reviewer|about|über|sobre|propos|meet|written|posts?|"
+                 r"articles?|more|from|answered|answer|question)\b", low):
         return False  # box labels: "About the author", "Meet the expert", "More posts"
     return not low.startswith(("more ", "view ", "read ", "see ", "follow", "all posts"))

@@ -445,6 +445,14 @@ _ORGANISATION_NAME = re.compile(
 )
 
 
+def is_role_text(text: str) -> bool:
+    """A job title or credentials ('Senior Health Reporter', 'MD, FACC'), as the byline
+    parser classifies them: not a name, not a headline."""
+    pieces = [p.strip() for p in re.split(r",|&|\band\b", text) if p.strip()]
+    return bool(pieces) and all(_classify(_clean_piece(p) or p, all_caps=False) in ("role", "cred")
+                                for p in pieces)
+
+
 def _is_one_organisation(body: str) -> bool:
     """An organisation's name containing 'and', with no person among its parts."""
     if "," in body or not body[:1].isupper() or len(body.split()) > 8 or not is_organisation_name(body):

@@ -34,6 +34,7 @@ DATE_LABELS: dict[str, DateKind] = {
     "published": "published", "first published": "published",
     "originally published": "published", "date published": "published",
     "publication date": "published", "posted": "published", "created": "published",
+    "answered": "published", "answered on": "published", "asked": "published", "asked on": "published",
     "updated": "updated", "last updated": "updated", "date updated": "updated",
     "modified": "updated", "last modified": "updated", "date modified": "updated",
     "revised": "updated", "last revised": "updated", "reviewed": "updated",

@@ -28,7 +28,7 @@ _CATEGORY_NAMES = re.compile(r"(?:^|[^a-z])(categor|cat-links|kicker|eyebrow|rub
                              r"seccion|secci[oó]n|topic|(?:article|post|entry|story)[-_]*section|"
                              r"section[-_]*(?:label|name|link|tag))")
 _TAG_NAMES = re.compile(r"(?:^|[^a-z])(tags|tag-list|tag-links|post-tags|article-tags|entry-tags|"
-                        r"tagcloud|keywords)(?:$|[^a-z])")
+                        r"tagcloud|keywords|topics|topic-chip|topic-list|post-tag|chips)(?:$|[^a-z])")
 _HOME = re.compile(r"^(home|inicio|accueil|startseite|start)$", re.IGNORECASE)
 
 
@@ -135,6 +135,9 @@ def _category(article: dict[str, Any] | None, meta: dict[str, str], nodes: list[
             if 0 < len(text) <= 40 and not _TAG_NAMES.search(class_tokens(el)):
                 first = el.find(".//a")
                 return element_text(first) if first is not None and element_text(first) else text
+    eyebrow = _eyebrow_above_title(root)
+    if eyebrow:
+        return eyebrow
     section = root.find(".//*[@itemprop='articleSection']")
     if section is not None and 0 < len(element_text(section)) <= 40:
         return element_text(section)
@@ -156,6 +159,27 @@ _SECTION_NAMES = re.compile(
     r"^(?:blog|news|articles?|posts?|stories|resources|health|topics|noticias|actualit[ée]s)$|"
     r"\b(?:library|glossary|dictionary|definitions|a-z|a–z|encyclopedia|wiki|glosario|glossaire|"
     r"lexique|diccionario|a to z)\b", re.IGNORECASE)
+
+
+def _eyebrow_above_title(root: HtmlElement) -> str | None:
+    """A short label right above the headline (a kicker/primary-tag link): the category."""
+    h1 = root.find(".//h1")
+    if h1 is None:
+        return None
+    previous = h1.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    if previous is None or previous.tag in ("nav", "time", "img", "figure", "h1", "h2"):
+        return None
+    text = element_text(previous)
+    links = previous.findall(".//a") if previous.tag != "a" else [previous]
+    if not text or len(text) > 40 or re.search(r"\d", text) or len(links) > 1:
+        return None
+    if "breadcrumb" in class_tokens(previous) or has_boilerplate_name(previous):
+        return None
+    if not links and len(previous) > 1:
+        return None
+    return text
 
 
 def is_category_text(text: str) -> bool:
@@ -184,7 +208,8 @@ def _tags(article: dict[str, Any] | None, meta: dict[str, str], root: HtmlElemen
     for link in root.iter("a"):
         rel = (link.get("rel") or "").lower().split()
         href = link.get("href") or ""
-        in_tag_box = any(_TAG_NAMES.search(class_tokens(a)) for a in link.iterancestors())
+        in_tag_box = any(_TAG_NAMES.search(class_tokens(a)) and a.tag != "nav" and len(a.findall(".//a")) <= 15
+                         for a in link.iterancestors()) and not any(a.tag == "nav" for a in link.iterancestors())
         if ("tag" in rel and "category" not in rel) or in_tag_box or re.search(r"/(tag|tags)/[^/]+", href):
             text = element_text(link).lstrip("#").strip()
             if text and len(text) <= 50 and text not in found:
