@@ -72,7 +72,8 @@ _NAMED_XPATH = (
 )
 _BYLINE_START = re.compile(
     r"^\s*(?:(?:written|medically reviewed|reviewed|fact[- ]checked|edited|escrito|revisado|"
-    r"r[ée]dig[ée]|relu|geschrieben)\s+)?(?:by|por|par|von)\b|^\s*(?:author|autor|auteur)\s*:",
+    r"r[ée]dig[ée]|relu|geschrieben)\s+)?(?:by|por|par|von)\b|^\s*(?:author|autor|auteur)\s*:|"
+    r"^\s*(?:revisione medica di|revisionato da|rivisto da|scritto da|a cura di|answered by)\b",
     re.IGNORECASE,
 )
 _INLINE = frozenset(("span", "a", "strong", "em", "b", "i", "small", "time", "abbr", "cite", "font"))
@@ -203,6 +204,9 @@ def _authors_in_box(el: HtmlElement, lines: list[str], *, base_url: str,
             name_text = next((ln for ln in lines if _PERSON_LIKE.match(ln)), None)
         if not name_text or not (trusted or _is_named_author_box(el) or el.get("rel") == "author"):
             return []
+        several = parse_byline(f"By {name_text}")
+        if len(several) > 1:  # "Tom Becker, Lena Fischer": two people, no roles
+            return [_with_link(a, links) for a in several]
         name, role = split_name_role(name_text)
         if not name:
             return []
@@ -220,8 +224,9 @@ def _complete(author: Author, el: HtmlElement, lines: list[str], consumed: set[i
     bio = _smallest_named_text(el, _BIO_NAMES, min_chars=40, max_chars=1200)
     role_text = _smallest_named_text(el, _ROLE_NAMES, min_chars=2, max_chars=100)
     role_text = role_text.strip(" ,;:|-–—·") if role_text else None
-    if role_text and not _looks_like_role(role_text):
-        role_text = None
+    if role_text and (not _looks_like_role(role_text) or (
+            _PERSON_LIKE.match(role_text) and not is_role_text(role_text))):
+        role_text = None  # a name (a co-author's) in an element named like a title
     if role_text and role_text != bio and author.name.lower() not in role_text.lower() and (
             role is None or len(role_text) > len(role)):
         role = role_text

@@ -108,6 +108,8 @@ DISCLAIMER = re.compile(
     r"does not (?:constitute|provide|replace) (?:professional )?medical advice|"
     r"(?:always )?(?:consult|seek the advice of) (?:your|a) (?:doctor|physician|qualified health)[^.]{0,60}"
     r"before (?:starting|making|beginning)|no sustituye (?:el )?consejo m[ée]dico|"
+    r"every effort has been made to ensure (?:that )?the information|"
+    r"non sostitui\w* (?:il )?parere del medico|ersetz\w* (?:keine|nicht die) (?:ärztliche|arzt)|"
     r"ne remplace pas (?:un|l')avis m[ée]dical",
     re.IGNORECASE,
 )
@@ -258,7 +260,7 @@ SIGNATURE_KEYWORDS = (
     "free article", "you have read", "you've read", "keep reading", "continue reading",
     "register for free", "already a subscriber", "already have an account", "unlock",
     "substitute for", "purposes only", "medical advice", "consult", "seek the advice",
-    "sustituye", "remplace", "work with me", "book a", "book your", "-week", "join my", "apply",
+    "sustituye", "remplace", "every effort", "sostitui", "ersetz", "work with me", "book a", "book your", "-week", "join my", "apply",
 )
 
 

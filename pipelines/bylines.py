@@ -29,6 +29,9 @@ BYLINE_LABELS: dict[str, Relation] = {
     "by": "author", "written by": "author", "posted by": "author", "authored by": "author",
     "words by": "author", "story by": "author", "reported by": "author",
     "answered by": "author", "answer by": "author", "responded by": "author",
+    "scritto da": "author", "a cura di": "author", "redatto da": "author",
+    "revisione medica di": "reviewer", "revisionato da": "reviewer", "rivisto da": "reviewer",
+    "verificato da": "reviewer",
     "contributed by": "author", "prepared by": "author",
     "author": "author", "authors": "author", "writer": "author", "written": "author",
     "por": "author", "escrito por": "author", "redactado por": "author",
@@ -52,7 +55,7 @@ BYLINE_LABELS: dict[str, Relation] = {
 _SINGLE = ("by", "por", "par", "von")
 _COLON = (*(k for k in BYLINE_LABELS if " " not in k and k not in _SINGLE),
           "medical reviewer", "revisión médica")
-_MULTI = tuple(k for k in BYLINE_LABELS if k.split()[-1] in _SINGLE and k not in _SINGLE)
+_MULTI = tuple(k for k in BYLINE_LABELS if k.split()[-1] in (*_SINGLE, "di", "da") and k not in _SINGLE)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -357,6 +360,9 @@ def _is_credential(token: str, *, all_caps: bool) -> bool:
     bare = token.strip(".,()")
     if bare in CREDENTIALS or bare.replace(".", "") in CREDENTIALS:
         return True
+    if re.fullmatch(r"(?:[BMD](?:Pharm|Sc|Phil|Ed|Eng|Nurs|Med|Res)|Pharm\.?D|MBCh\.?B|PGDip|DClinPsy|"
+                    r"PsyD|DNP|MSN|BSN|EdD|DrPH|MPH|MSc|BSc)\.?", bare):
+        return True  # degrees written in mixed case
     if re.fullmatch(r"(?:[A-Z][A-Za-z]{0,2}\.){1,4}[A-Z][A-Za-z]{0,2}\.?", token.strip(",()")):
         return True  # dotted abbreviations: Dt.P., Ph.D., M.Sc., R.N.
     return not all_caps and re.fullmatch(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z]{1,5})?", bare) is not None

@@ -64,6 +64,8 @@ def classify_url(url: str) -> tuple[PageType, str] | None:
         return "other", f"site page /{segments[-1]}/"
     if GLOSSARY_SEGMENT.search(segments[-1]) and len(segments) == 1:
         return "listing", "glossary index"
+    if re.fullmatch(r"[a-z]|0-9|a-z", segments[-1], re.IGNORECASE):
+        return "listing", f"alphabetical index /{segments[-1]}/"
     return None
 
 

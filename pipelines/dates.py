@@ -35,6 +35,8 @@ DATE_LABELS: dict[str, DateKind] = {
     "originally published": "published", "date published": "published",
     "publication date": "published", "posted": "published", "created": "published",
     "answered": "published", "answered on": "published", "asked": "published", "asked on": "published",
+    "pubblicato il": "published", "pubblicato": "published", "ultimo aggiornamento": "updated",
+    "aggiornato il": "updated", "aggiornato": "updated",
     "updated": "updated", "last updated": "updated", "date updated": "updated",
     "modified": "updated", "last modified": "updated", "date modified": "updated",
     "revised": "updated", "last revised": "updated", "reviewed": "updated",
@@ -67,6 +69,10 @@ _MONTHS = (
     "fevr", "avr", "juil", "déc", "januar", "jänner", "februar", "märz", "maerz", "april",
     "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember", "jän",
     "mär", "okt", "dez",
+    # it / pt / nl
+    "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre",
+    "dicembre", "janeiro", "fevereiro", "março", "maio", "junho", "julho", "outubro", "novembro",
+    "dezembro", "januari", "februari", "maart", "mei", "augustus",
 )
 _MONTH = "(?:" + "|".join(sorted(set(_MONTHS), key=len, reverse=True)) + r")\b\.?"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th|er|º|°|\.)?"
@@ -166,9 +172,12 @@ def find_labelled_dates(text: str) -> dict[str, str]:
     for match in _LABELLED_RE.finditer(cleaned):
         kind = DATE_LABELS[_WS_RE.sub(" ", match["label"].lower())]
         found.setdefault(kind, match["date"].strip(" ,"))
+    labelled = set(found.values())
     for match in _BY_ON_RE.finditer(cleaned):
-        kind = "updated" if match["rev"] else "published"
-        found.setdefault(kind, match["date"].strip(" ,"))
+        date = match["date"].strip(" ,")
+        if date in labelled:
+            continue  # the date already has an explicit label ("Last updated on ...")
+        found.setdefault("updated" if match["rev"] else "published", date)
     return found
 
 

@@ -78,7 +78,7 @@ def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptio
     title_el = find_title_heading(doc, hint)
     ruled_body = select(doc, rules.body) if rules else []
     root = ruled_body[0] if ruled_body else find_article_root(doc, title_el)
-    meta = read_page_meta(doc, article=article, nodes=nodes, root=root)
+    meta = read_page_meta(doc, article=article, nodes=nodes, root=root, page_url=page.url)
     canonical = _canonical_url(meta.canonical, page.url)
     card_count, card_share, linked_ratio, heading_texts = _listing_shape(root)
 
@@ -208,7 +208,8 @@ def _choose_title(h1: str | None, meta: PageMeta) -> str | None:
     else JSON-LD headline / og:title / <title> without the site-name suffix."""
     site = (meta.site_name or "").strip().lower()
     candidates = [strip_site_suffix(c, site) for c in meta.title_candidates]
-    if h1 and (len(h1.split()) >= 2 or not candidates) and h1.strip().lower() != site:
+    one_word_headline = h1 and any(c.lower().startswith(h1.strip().lower()) for c in candidates)
+    if h1 and (len(h1.split()) >= 2 or not candidates or one_word_headline) and h1.strip().lower() != site:
         return h1
     return next((c for c in candidates if c), h1)
 

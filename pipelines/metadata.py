@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipelines.boilerplate import has_boilerplate_name
 from pipelines.dates import find_labelled_dates
@@ -64,7 +65,7 @@ def read_meta_tags(doc: HtmlElement) -> dict[str, str]:
 
 
 def read_page_meta(doc: HtmlElement, *, article: dict[str, Any] | None,
-                   nodes: list[dict[str, Any]], root: HtmlElement) -> PageMeta:
+                   nodes: list[dict[str, Any]], root: HtmlElement, page_url: str = "") -> PageMeta:
     meta = read_meta_tags(doc)
     out = PageMeta(jsonld_types={t for n in nodes for t in types_of(n)})
     out.og_type = meta.get("og:type")
@@ -88,7 +89,7 @@ def read_page_meta(doc: HtmlElement, *, article: dict[str, Any] | None,
                          if article else None) or _first_meta(meta, _PUBLISHED_META)
     out.updated_raw = (first_string(article.get("dateModified") or article.get("lastReviewed"))
                        if article else None) or _first_meta(meta, _UPDATED_META)
-    category = _category(article, meta, nodes, doc, root)
+    category = _category(article, meta, nodes, doc, root) or _parent_section(doc, page_url)
     out.category = category if category and is_category_text(category) else None
     out.tags = _tags(article, meta, root)
     return out
@@ -159,6 +160,25 @@ _SECTION_NAMES = re.compile(
     r"^(?:blog|news|articles?|posts?|stories|resources|health|topics|noticias|actualit[ée]s)$|"
     r"\b(?:library|glossary|dictionary|definitions|a-z|a–z|encyclopedia|wiki|glosario|glossaire|"
     r"lexique|diccionario|a to z)\b", re.IGNORECASE)
+
+
+def _parent_section(doc: HtmlElement, page_url: str) -> str | None:
+    """The text of a link to the page's parent path ('/lyme/' for '/lyme/symptoms/'),
+    when it names a topic rather than a generic section ('Blog', 'Health Library')."""
+    path = urlsplit(page_url).path
+    segments = [s for s in path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    parent = "/" + "/".join(segments[:-1])
+    for link in doc.iter("a"):
+        href_parts = urlsplit(link.get("href") or "")
+        text = element_text(link)
+        if href_parts.fragment or href_parts.path.rstrip("/") != parent or len(text) < 3:
+            continue
+        if is_category_text(text) and not _SECTION_NAMES.search(text) \
+                and not text.lower().startswith(("home", "all ")):
+            return text
+    return None
 
 
 def _eyebrow_above_title(root: HtmlElement) -> str | None:

@@ -79,7 +79,8 @@ _ORG_WORDS = frozenset({
     "ministerium", "secretaría", "asociación", "fundación", "fondation", "colegio", "collège",
     "universidad", "université", "universität", "hôpital", "centro", "clínica", "clinique",
     "agencia", "agence", "consejo", "conseil", "santé", "salud", "sanidad", "gesundheit",
-    "gesellschaft", "bundesamt", "haute", "autorité",
+    "gesellschaft", "bundesamt", "haute", "autorité", "agenzia", "istituto", "ministero", "società",
+    "group", "investigators", "collaborators", "study",
 })
 _HEADINGS = frozenset("""
 references|reference|scientific references|medical references|article sources|sources

@@ -68,8 +68,22 @@ def tidy_blocks(blocks: list[Block], *, title: str | None, category: str | None)
                 result.disclosure_found = True
             continue
         kept.append(block)
-    result.blocks = _drop_empty_headings(kept)
+    result.blocks = _drop_empty_headings(_drop_fact_box(kept))
     return result
+
+
+_FACT_LINE = re.compile(r"^[A-Z][\w'’ ]{2,30}:\s*\S")
+
+
+def _drop_fact_box(blocks: list[Block]) -> list[Block]:
+    """A run of three or more short 'Label: value' lines before the first heading
+    ('Generic name: ...', 'Drug class: ...') is a facts box, not prose."""
+    run = 0
+    for block in blocks:
+        if block.kind == "heading" or not (len(block.text) <= 100 and _FACT_LINE.match(block.text)):
+            break
+        run += 1
+    return blocks[run:] if run >= 3 else blocks
 
 
 def _drop_preamble(blocks: list[Block], title_key: str) -> list[Block]:
