@@ -23,7 +23,7 @@ def extract_blocks(doc: HtmlElement, *, url: str | None = None) -> list[Block]:
     result = trafilatura.bare_extraction(
         doc, url=url, output_format="python", include_comments=False, include_tables=True,
         include_formatting=False, include_links=False, include_images=False,
-        with_metadata=False, deduplicate=False,
+        with_metadata=False, deduplicate=False, fast=True,
     )
     body = getattr(result, "body", None)
     if body is None:
