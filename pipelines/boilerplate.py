@@ -16,6 +16,9 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
 
 from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
 from pipelines.locate import densest_container
@@ -124,6 +127,11 @@ TEXT_SIGNATURES = (DISCLOSURE, ADBLOCK, CONSENT, NEWSLETTER, SYNDICATION, PAYWAL
 
 
 Removable = Callable[[HtmlElement, int], bool]
+# Candidates chosen in C: headings and links short enough to be labels.
+_SHORT_HEADINGS = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p or "
+    "self::strong][string-length(.) < 120]")
+_SHORT_LINKS = etree.XPath(".//*[self::a or self::button][string-length(.) < 120]")
 
 
 @dataclass(slots=True)
@@ -136,7 +144,15 @@ class CleaningReport:
 
 
 def has_boilerplate_name(el: HtmlElement) -> bool:
-    names = [n for n in class_tokens(el).split() if not TAXONOMY_CLASS.match(n)]
+    if not (el.get("class") or el.get("id") or el.get("role") or el.get("itemprop")):
+        return False
+    return _is_boilerplate_name(class_tokens(el))
+
+
+@lru_cache(maxsize=8192)
+def _is_boilerplate_name(attributes: str) -> bool:
+    """Verdict per distinct class/id/role string: pages repeat the same few hundred."""
+    names = [n for n in attributes.split() if not TAXONOMY_CLASS.match(n)]
     tokens = [t for t in _TOKEN_SPLIT.split(" ".join(names)) if t]
     if not tokens:
         return False
@@ -206,7 +222,7 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
             _drop(box, report, "text")
 
     # 3. Call-to-action product links ("Check Price on Amazon") and their boxes.
-    for link in list(body.iter("a", "button")):
+    for link in _SHORT_LINKS(body):
         if link.getparent() is None:
             continue
         label = element_text(link)
@@ -221,7 +237,7 @@ def clean_boilerplate(doc: HtmlElement, *, root: HtmlElement | None = None) -> C
             _drop(box, report, "cta")
 
     # 4. Related-content lists, share bars, and link-only lists.
-    for heading in list(body.iter(*HEADING_TAGS, "p", "strong")):
+    for heading in _SHORT_HEADINGS(body):
         if heading.getparent() is None or heading in keep:
             continue
         text = element_text(heading)
@@ -277,8 +293,13 @@ def _signature_candidates(body: HtmlElement) -> list[HtmlElement]:
     """The innermost element around each text node with a signature keyword, in page order."""
     found: list[HtmlElement] = []
     seen: set[HtmlElement] = set()
+    page_text = body.text_content().lower()
+    present = [k for k in SIGNATURE_KEYWORDS if k in page_text]  # usually a handful, often none
+    if not present:
+        return found
     for text in body.xpath(".//text()[string-length(normalize-space(.)) > 4]"):
-        if not has_signature_keyword(text):
+        low = text.lower()
+        if not any(k in low for k in present):
             continue
         node = text.getparent()
         if node is not None and text.is_tail:
