@@ -95,7 +95,7 @@ def test_extract_reads_files_stdin_and_gzip_in_order(tmp_path):
     stdin = article_html("Third Article From Standard Input").encode()
     result = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "extract", str(plain), str(packed), "-", str(listing),
-         "--url", "https://health.example.org/articles/x/"],
+         "--url", "https://health.example.org/articles/strength-and-mood/"],
         input=stdin, capture_output=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     records = json_lines(result.stdout.decode())
@@ -111,7 +111,7 @@ def test_extract_reads_files_stdin_and_gzip_in_order(tmp_path):
 def test_extract_output_validates_against_the_schema(tmp_path, article_schema):
     page = tmp_path / "a.html"
     page.write_text(article_html())
-    result = run_cli("extract", str(page), "--url", "https://health.example.org/a/")
+    result = run_cli("extract", str(page), "--url", "https://health.example.org/articles/strength-training-brain/")
     (record,) = json_lines(result.stdout)
     article_schema.validate(record)
     assert json.dumps(record)
