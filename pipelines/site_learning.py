@@ -17,6 +17,11 @@ from pipelines.records import Block
 from pipelines.text import collapse_space, content_hash
 
 MIN_BLOCK_CHARS = 20
+# Boilerplate is a short box (a plea, a disclaimer, a promo); a long paragraph repeated
+# across articles is copied content, which the dedupe reports must still see.
+MAX_BLOCK_CHARS = 400
+# Never let learning take more than this share of an article's text away.
+MAX_STRIPPED_SHARE = 0.5
 
 
 def block_sha1(text: str) -> str:
@@ -26,13 +31,17 @@ def block_sha1(text: str) -> str:
 
 def block_sha1s(blocks: Iterable[Block]) -> list[str]:
     """Fingerprints of the paragraphs and list items long enough to mean something."""
-    return [block_sha1(b.text) for b in blocks if b.kind != "heading" and len(b.text) >= MIN_BLOCK_CHARS]
+    return [block_sha1(b.text) for b in blocks
+            if b.kind != "heading" and MIN_BLOCK_CHARS <= len(b.text) <= MAX_BLOCK_CHARS]
 
 
 def drop_learned(blocks: list[Block], learned: frozenset[str]) -> list[Block]:
     if not learned:
         return blocks
-    return [b for b in blocks if b.kind == "heading" or block_sha1(b.text) not in learned]
+    kept = [b for b in blocks if b.kind == "heading" or block_sha1(b.text) not in learned]
+    before = sum(len(b.text) for b in blocks)
+    after = sum(len(b.text) for b in kept)
+    return kept if after >= (1 - MAX_STRIPPED_SHARE) * before else blocks
 
 
 def _pieces(text: str) -> list[str]:
@@ -51,7 +60,7 @@ def _pieces(text: str) -> list[str]:
 
 def text_blocks(text: str) -> dict[str, str]:
     """``{sha1: paragraph}`` for a stored text: how learned fingerprints get their text back."""
-    return {block_sha1(p): p for p in _pieces(text) if len(p) >= MIN_BLOCK_CHARS}
+    return {block_sha1(p): p for p in _pieces(text) if MIN_BLOCK_CHARS <= len(p) <= MAX_BLOCK_CHARS}
 
 
 def _strip_text(text: str, learned: frozenset[str]) -> str:
@@ -85,8 +94,10 @@ def clean_record(record: dict[str, Any], learned: frozenset[str]) -> dict[str, A
         if section["text"]:
             parts.append(section["text"])
     text = "\n\n".join(parts)
+    if len(text) < (1 - MAX_STRIPPED_SHARE) * len(record["text"]):
+        return None  # most of the article would go: that is shared content, not boilerplate
     return {**record, "sections": sections, "text": text, "content_hash": content_hash(text),
-            "block_sha1s": [block_sha1(p) for p in _pieces(text) if len(p) >= MIN_BLOCK_CHARS]}
+            "block_sha1s": [block_sha1(p) for p in _pieces(text) if MIN_BLOCK_CHARS <= len(p) <= MAX_BLOCK_CHARS]}
 
 
 def learn_and_clean(engine: Any, writer: Any, site: str) -> tuple[frozenset[str], int]:

@@ -7,6 +7,7 @@ from pipelines.records import Block, ExtractOptions, FetchedPage
 from pipelines.site_learning import block_sha1, block_sha1s, clean_record, drop_learned, text_blocks
 
 PLEA = "Our editors pick every product independently; our review policy explains how we test."
+LEAD = "Lead prose stays, and it is the larger part of this short article's own text. " * 4
 
 
 @pytest.mark.parametrize(
@@ -24,9 +25,9 @@ def test_block_sha1s_skip_headings_and_short_blocks():
 
 
 def test_drop_learned_keeps_headings():
-    blocks = [Block("heading", "Why it matters", 2), Block("paragraph", PLEA), Block("paragraph", "Real prose here.")]
-    assert [b.text for b in drop_learned(blocks, frozenset({block_sha1(PLEA)}))] == [
-        "Why it matters", "Real prose here."]
+    prose = "Real prose here, long enough to be most of the article's own text. " * 3
+    blocks = [Block("heading", "Why it matters", 2), Block("paragraph", PLEA), Block("paragraph", prose)]
+    assert [b.text for b in drop_learned(blocks, frozenset({block_sha1(PLEA)}))] == ["Why it matters", prose]
 
 
 def record(sections):
@@ -39,14 +40,14 @@ def record(sections):
 
 def test_clean_record_drops_learned_paragraphs_and_emptied_sections():
     sections = [
-        {"heading": None, "level": 0, "kind": "lead", "text": f"Lead prose stays.\n\n{PLEA}"},
+        {"heading": None, "level": 0, "kind": "lead", "text": f"{LEAD}\n\n{PLEA}"},
         {"heading": "Support our work", "level": 3, "kind": "other", "text": PLEA},
         {"heading": "Action Plan", "level": 2, "kind": "action_plan", "text": f"- Walk daily for thirty minutes\n- {PLEA}"},
     ]
     cleaned = clean_record(record(sections), frozenset({block_sha1(PLEA)}))
     assert cleaned is not None
     assert [s["heading"] for s in cleaned["sections"]] == [None, "Action Plan"]
-    assert cleaned["text"] == "Lead prose stays.\n\nAction Plan\n\n- Walk daily for thirty minutes"
+    assert cleaned["text"] == f"{LEAD}\n\nAction Plan\n\n- Walk daily for thirty minutes"
     assert PLEA not in cleaned["text"]
     assert cleaned["content_hash"] != "x"
     assert clean_record(cleaned, frozenset({block_sha1(PLEA)})) is None
@@ -66,3 +67,13 @@ def test_extraction_drops_learned_paragraphs():
     assert PLEA in plain.text
     assert PLEA not in learned.text
     assert block_sha1(PLEA) not in learned.block_sha1s
+
+
+def test_long_shared_paragraphs_are_not_boilerplate():
+    long_paragraph = "Copied article prose that a content farm pastes into many pieces. " * 8
+    assert block_sha1s([Block("paragraph", long_paragraph)]) == []
+
+
+def test_learning_never_strips_most_of_an_article():
+    blocks = [Block("paragraph", PLEA), Block("paragraph", "Short own text.")]
+    assert drop_learned(blocks, frozenset({block_sha1(PLEA)})) == blocks
