@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
 
 from pipelines.dates import DATE_LABELS, DATE_RE
 from pipelines.records import Author, Relation
@@ -141,23 +140,16 @@ _CALENDAR_RE = re.compile(  # single words that start sentences, not names: "By 
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|miércoles|jueves|viernes|sábado"
     r"|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|(?:mon|diens|donners|frei"
     r"|sams|sonn)tag|mittwoch|today|tomorrow|yesterday|christmas|easter", re.IGNORECASE)
-_JUNK_NAMES = frozenset({"admin", "administrator", "webmaster", "null", "none", "undefined",
+JUNK_NAMES = frozenset({"admin", "administrator", "webmaster", "null", "none", "undefined",
                          "unknown", "anonymous", "guest", "user"})
-_JSONLD_RELATIONS: tuple[tuple[str, Relation], ...] = (
-    ("author", "author"), ("creator", "author"), ("reviewedBy", "reviewer"), ("editor", "editor"))
-_ORG_TYPES = ("Organization", "Organisation", "Corporation", "NewsMediaOrganization",
-              "MedicalOrganization", "Hospital", "MedicalClinic", "NGO", "WebSite",
-              "GovernmentOrganization", "EducationalOrganization", "Brand")
-
-
 def parse_byline(text: str) -> list[Author]:
     """One visible byline string to authors in order; ``[]`` when it is not a byline."""
-    cleaned = _collapse(text)
+    cleaned = collapse_name(text)
     if not cleaned or len(cleaned) > MAX_BYLINE_CHARS:
         return []
     authors: list[Author] = []
     for label, body in _clauses(cleaned):
-        authors.extend(_people(body, relation_for_label(label)))
+        authors.extend(parse_people(body, relation_for_label(label)))
     return merge_authors(authors)
 
 
@@ -167,7 +159,7 @@ def is_byline_text(text: str) -> bool:
     Agrees with ``parse_byline`` (true exactly when it returns someone); a regex
     pre-check keeps it cheap for the many strings that carry no label at all.
     """
-    cleaned = _collapse(text)
+    cleaned = collapse_name(text)
     if not 4 <= len(cleaned) <= MAX_BYLINE_CHARS or not _ANY_LABEL_RE.search(cleaned):
         return False
     return bool(parse_byline(cleaned))
@@ -175,7 +167,7 @@ def is_byline_text(text: str) -> bool:
 
 def relation_for_label(label: str) -> Relation:
     """The relation a byline label announces; unknown labels mean ``author``."""
-    key = _collapse(label).lower().strip(" :")
+    key = collapse_name(label).lower().strip(" :")
     if key in BYLINE_LABELS:
         return BYLINE_LABELS[key]
     plain = _fold(key)
@@ -189,7 +181,7 @@ def relation_for_label(label: str) -> Relation:
 
 def split_name_role(text: str) -> tuple[str, str | None]:
     """``'Jane Roe, RD'`` -> ``('Jane Roe', 'RD')``; ``'John Smith MD'`` -> ``('John Smith', 'MD')``."""
-    cleaned = _LEADING_LABEL_RE.sub("", _collapse(text))
+    cleaned = _LEADING_LABEL_RE.sub("", collapse_name(text))
     head, _, rest = cleaned.partition(",")
     head, roles = _split_trailing(head)
     roles += [piece for piece in map(_clean_piece, rest.split(",")) if piece]
@@ -198,7 +190,7 @@ def split_name_role(text: str) -> tuple[str, str | None]:
 
 def normalise_person_name(name: str) -> str:
     """Name only: no label, honorific or surrounding punctuation; ALL CAPS to title case."""
-    cleaned = _LEADING_LABEL_RE.sub("", _collapse(name)).strip(_TRIM)
+    cleaned = _LEADING_LABEL_RE.sub("", collapse_name(name)).strip(_TRIM)
     cleaned = _HONORIFIC_RE.sub("", cleaned).strip(_TRIM)
     if re.search(r"\b(?:Jr|Sr|JR|SR)$", cleaned):
         cleaned += "."
@@ -212,7 +204,7 @@ def clean_bio(text: str | None) -> str | None:
     """Bio text without surrounding whitespace and quotes; ``None`` when empty."""
     if text is None:
         return None
-    cleaned = _collapse(text).strip(" \"'“”‘’«»„").strip()
+    cleaned = collapse_name(text).strip(" \"'“”‘’«»„").strip()
     return cleaned or None
 
 
@@ -242,40 +234,6 @@ def merge_authors(*groups: Iterable[Author]) -> list[Author]:
     return merged
 
 
-def authors_from_jsonld(node: Mapping[str, Any]) -> list[Author]:
-    """People credited by a JSON-LD object: author, creator, reviewedBy, editor."""
-    found: list[Author] = []
-    for key, relation in _JSONLD_RELATIONS:
-        for item in _as_list(node.get(key)):
-            found.extend(_from_jsonld_item(item, relation))
-    return merge_authors(found)
-
-
-def _from_jsonld_item(item: Any, relation: Relation) -> list[Author]:
-    if isinstance(item, str):
-        if item.strip().lower().startswith(("http://", "https://")):
-            return []
-        if is_byline_text(item):
-            return [replace(a, relation=relation) for a in parse_byline(item)]
-        return _people(item, relation)
-    if not isinstance(item, Mapping):
-        return []
-    name = _text(item.get("name")) or " ".join(
-        filter(None, (_text(item.get("givenName")), _text(item.get("familyName")))))
-    if not name or name.casefold() in _JUNK_NAMES:
-        return []
-    bio = clean_bio(_text(item.get("description")))
-    url = _http_url(item.get("url"))
-    types = {str(t) for t in _as_list(item.get("@type"))}
-    if types & set(_ORG_TYPES) and "Person" not in types:
-        return [Author(name=_collapse(name), bio=bio, url=url, relation=relation)]
-    role = _text(item.get("jobTitle")) or _text(item.get("honorificSuffix"))
-    people = _people(name, relation) or [Author(normalise_person_name(name), relation=relation)]
-    if len(people) > 1:
-        return people
-    return [replace(people[0], role=role or people[0].role, bio=bio, url=url)]
-
-
 def _clauses(text: str) -> list[tuple[str, str]]:
     """(label, body) pairs: every labelled clause of the byline, in order."""
     clauses: list[tuple[str, str]] = []
@@ -290,12 +248,12 @@ def _clauses(text: str) -> list[tuple[str, str]]:
     return clauses
 
 
-def _people(body: str, relation: Relation) -> list[Author]:
+def parse_people(body: str, relation: Relation) -> list[Author]:
     """Names and their credentials/titles from the body of one clause."""
     body = _TRAILING_WORD_RE.sub("", _strip_article(body.strip(_PIECE_TRIM)))
     if _is_one_organisation(body):
         # "Counseling and Psychological Services": one body, not two people.
-        return [Author(name=_collapse(body), relation=relation)]
+        return [Author(name=collapse_name(body), relation=relation)]
     parts = _PEOPLE_SPLIT_RE.split(body)
     all_caps = not any(c.islower() for c in body)
     people: list[tuple[str, list[str]]] = []
@@ -397,7 +355,7 @@ def _looks_like_name(name: str) -> bool:
         return False
     if len(words) == 1 and _CALENDAR_RE.fullmatch(name):
         return False
-    if name.casefold() in _JUNK_NAMES or re.search(r"\d|@|https?:|www\.", name):
+    if name.casefold() in JUNK_NAMES or re.search(r"\d|@|https?:|www\.", name):
         return False
     lower = [w for w in words if w[0].islower() and w.lower() not in _PARTICLES]
     return len(lower) * 2 <= len(words)
@@ -408,38 +366,13 @@ def _strip_article(body: str) -> str:
     return re.sub(r"^(?:the|la|le|el|l'|les|los|las|die|der)\s*(?<=\s|')", "", body)
 
 
-def _collapse(text: str) -> str:
+def collapse_name(text: str) -> str:
     return " ".join((text or "").split())
 
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _text(value: Any) -> str | None:
-    """A plain string from a JSON-LD value (str, {'@value'|'name': ...} or list)."""
-    for item in _as_list(value):
-        if isinstance(item, str) and item.strip():
-            return _collapse(item)
-        if isinstance(item, Mapping):
-            inner = item.get("@value") or item.get("name")
-            if isinstance(inner, str) and inner.strip():
-                return _collapse(inner)
-    return None
-
-
-def _http_url(value: Any) -> str | None:
-    for item in _as_list(value):
-        if isinstance(item, str) and item.strip().lower().startswith(("http://", "https://")):
-            return item.strip()
-    return None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 _ORGANISATION_NAME = re.compile(

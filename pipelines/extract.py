@@ -16,7 +16,7 @@ from pipelines.affiliates import find_affiliate_links
 from pipelines.author_boxes import authors_in_elements, find_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
-from pipelines.bylines import authors_from_jsonld, is_organisation_name, merge_authors, name_key
+from pipelines.bylines import is_organisation_name, merge_authors, name_key
 from pipelines.classify import PageSignals, classify_page, classify_url
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import (
@@ -28,6 +28,7 @@ from pipelines.dom import (
     parse_html,
 )
 from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
+from pipelines.jsonld_authors import authors_from_jsonld
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
 from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
 from pipelines.records import Author, ExtractedPage, ExtractOptions, FetchedPage, Rejection

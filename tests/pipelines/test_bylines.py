@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 
 from pipelines.bylines import (
-    authors_from_jsonld,
     clean_bio,
     is_byline_text,
     merge_authors,
@@ -14,6 +13,7 @@ from pipelines.bylines import (
     relation_for_label,
     split_name_role,
 )
+from pipelines.jsonld_authors import authors_from_jsonld
 from pipelines.records import Author
 
 A = "author"
