@@ -14,9 +14,10 @@ from typing import Any
 
 from pipelines.affiliates import find_affiliate_links
 from pipelines.author_boxes import authors_in_elements, find_authors
+from pipelines.author_cleanup import clean_authors
 from pipelines.body import extract_blocks
 from pipelines.boilerplate import clean_boilerplate
-from pipelines.bylines import is_organisation_name, merge_authors, name_key
+from pipelines.bylines import merge_authors, name_key
 from pipelines.classify import PageSignals, classify_page, classify_url
 from pipelines.dates import find_labelled_dates
 from pipelines.dom import (
@@ -186,7 +187,7 @@ def _merge_page_authors(article: dict[str, Any] | None, visible: list[Author]) -
     merged = merge_authors(visible, structured)
     # The schema credits people: an organisation byline ("By Northfield Health Staff")
     # is not an author.
-    return [a for a in merged if a.name.lower() not in organisations and not is_organisation_name(a.name)]
+    return clean_authors([a for a in merged if a.name.lower() not in organisations])
 
 
 def _organisation_names(article: dict[str, Any]) -> set[str]:
