@@ -31,7 +31,13 @@ from pipelines.dom import (
 from pipelines.jsonld import ORGANISATION_TYPES, first_string, main_node, read_jsonld, types_of
 from pipelines.jsonld_authors import authors_from_jsonld
 from pipelines.locate import find_article_root, find_title_heading, paragraph_chars
-from pipelines.metadata import PageMeta, find_page_edited_date, find_visible_dates, read_page_meta
+from pipelines.metadata import (
+    PageMeta,
+    date_in_url,
+    find_page_edited_date,
+    find_visible_dates,
+    read_page_meta,
+)
 from pipelines.records import Author, ExtractedPage, ExtractOptions, FetchedPage, Rejection
 from pipelines.reference_lists import find_references, references_in
 from pipelines.site_learning import drop_learned
@@ -112,7 +118,7 @@ def _extract_document(doc: HtmlElement, page: FetchedPage, options: ExtractOptio
     blocks = drop_learned(extract_blocks(doc, url=page.url), options.learned_boilerplate)
     tidy = tidy_blocks(blocks, title=raw_title, category=meta.category)
 
-    published_raw = meta.published_raw or visible_dates.get("published")
+    published_raw = meta.published_raw or visible_dates.get("published") or date_in_url(page.url)
     updated_raw = meta.updated_raw or visible_dates.get("updated") or page_edited
     words = sum(word_count(b.text) for b in tidy.blocks if b.kind != "heading")
     signals = PageSignals(

@@ -10,19 +10,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipelines.boilerplate import has_boilerplate_name
-from pipelines.dates import find_labelled_dates
+from pipelines.dates import find_labelled_dates, parse_date
 from pipelines.dom import HtmlElement, class_tokens, element_text
 from pipelines.jsonld import breadcrumb_names, first_string, string_list, types_of
 from pipelines.text import collapse_space
 
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "published_time", "datepublished",
+    "article:published_time", "article:published", "og:published_time", "published_time", "datepublished",
     "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created", "citation_publication_date",
     "citation_date", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate", "publish-date",
     "date", "article.published", "cxenseparse:recs:publishtime",
 )
 _UPDATED_META = (
-    "article:modified_time", "og:updated_time", "modified_time", "datemodified",
+    "article:modified_time", "article:modified", "og:updated_time", "modified_time", "datemodified",
     "dcterms.modified", "last-modified", "lastmod", "article.updated", "revised",
 )
 _CATEGORY_NAMES = re.compile(r"(?:^|[^a-z])(categor|cat-links|kicker|eyebrow|rubri|kategor|"
@@ -85,18 +85,34 @@ def read_page_meta(doc: HtmlElement, *, article: dict[str, Any] | None,
         html.get("lang") or html.get("xml:lang") or (first_string(article.get("inLanguage")) if article else None)
         or meta.get("og:locale") or meta.get("content-language") or meta.get("language")
     )
-    out.published_raw = (first_string(article.get("datePublished") or article.get("dateCreated"))
-                         if article else None) or _first_meta(meta, _PUBLISHED_META)
-    out.updated_raw = (first_string(article.get("dateModified") or article.get("lastReviewed"))
-                       if article else None) or _first_meta(meta, _UPDATED_META)
+    out.published_raw = _first_valid_date(
+        [first_string(article.get("datePublished") or article.get("dateCreated")) if article else None,
+         *(meta.get(k) for k in _PUBLISHED_META)])
+    out.updated_raw = _first_valid_date(
+        [first_string(article.get("dateModified") or article.get("lastReviewed")) if article else None,
+         *(meta.get(k) for k in _UPDATED_META)])
     category = _category(article, meta, nodes, doc, root) or _parent_section(doc, page_url)
     out.category = category if category and is_category_text(category) else None
     out.tags = _tags(article, meta, root)
     return out
 
 
-def _first_meta(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    return next((meta[k] for k in keys if meta.get(k)), None)
+def _first_valid_date(candidates: list[str | None]) -> str | None:
+    """The first machine-readable date that is a real date: placeholders such as
+    '0001-01-01T00:00:00Z' give way to the next source."""
+    return next((c for c in candidates if c and parse_date(c)), None)
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:/|$)")
+
+
+def date_in_url(url: str) -> str | None:
+    """'/2019/11/19/slug' -> '2019-11-19': the publication day many news URLs carry."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _jsonld_site_name(nodes: list[dict[str, Any]], article: dict[str, Any] | None) -> str | None:
