@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipelines.bylines import clean_bio, is_byline_text, is_role_text, parse_byline, split_name_role
-from pipelines.dom import HtmlElement, class_tokens, element_text, text_lines
+from pipelines.dom import HtmlElement, class_tokens, element_text, text_lines, text_owner
 from pipelines.records import Author
 from pipelines.urls import absolute_url
 
@@ -100,11 +100,7 @@ def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     for text in body.xpath(".//text()[string-length(normalize-space(.)) > 1]"):
         if not _BYLINE_START.match(text):
             continue
-        node = text.getparent()
-        if node is None:
-            continue
-        if text.is_tail:
-            node = node.getparent()
+        node = text_owner(text)
         while node is not None and node.tag in _INLINE and node.getparent() is not None:
             node = node.getparent()
         if node is None or node.tag in _SKIP:

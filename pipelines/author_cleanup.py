@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipelines.bylines import is_organisation_name, name_key
+from pipelines.bylines import name_key
+from pipelines.organisations import is_organisation_name
 from pipelines.records import Author
 
 # Words that label a name in author boxes rather than belong to it.

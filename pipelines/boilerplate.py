@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text
+from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text, text_owner
 from pipelines.locate import densest_container
 
 # Tokens of class/id/role values: split at non-letters, matched whole.
@@ -301,9 +301,7 @@ def _signature_candidates(body: HtmlElement) -> list[HtmlElement]:
         low = text.lower()
         if not any(k in low for k in present):
             continue
-        node = text.getparent()
-        if node is not None and text.is_tail:
-            node = node.getparent()
+        node = text_owner(text)
         while node is not None and node.tag not in _SIGNATURE_TAGS:
             node = node.getparent()
         if node is not None and node not in seen:

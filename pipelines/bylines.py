@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pipelines.dates import DATE_LABELS, DATE_RE
+from pipelines.organisations import is_one_organisation
 from pipelines.records import Author, Relation
 
 MAX_BYLINE_CHARS = 300
@@ -251,7 +252,7 @@ def _clauses(text: str) -> list[tuple[str, str]]:
 def parse_people(body: str, relation: Relation) -> list[Author]:
     """Names and their credentials/titles from the body of one clause."""
     body = _TRAILING_WORD_RE.sub("", _strip_article(body.strip(_PIECE_TRIM)))
-    if _is_one_organisation(body):
+    if is_one_organisation(body):
         # "Counseling and Psychological Services": one body, not two people.
         return [Author(name=collapse_name(body), relation=relation)]
     parts = _PEOPLE_SPLIT_RE.split(body)
@@ -375,33 +376,9 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_ORGANISATION_NAME = re.compile(
-    r"\b(?:staff|team|editors|editorial|newsroom|desk|contributors|health system|hospital|clinic|"
-    r"services|service|office|university|college|program|programme|unit|division|"
-    r"institute|foundation|association|society|journal|magazine|media|inc|llc|ltd|gmbh|"
-    r"department|center|centre|council|board|network|redacci[oó]n|r[ée]daction|equipo|[ée]quipe)\b",
-    re.IGNORECASE,
-)
-
-
 def is_role_text(text: str) -> bool:
     """A job title or credentials ('Senior Health Reporter', 'MD, FACC'), as the byline
     parser classifies them: not a name, not a headline."""
     pieces = [p.strip() for p in re.split(r",|&|\band\b", text) if p.strip()]
     return bool(pieces) and all(_classify(_clean_piece(p) or p, all_caps=False) in ("role", "cred")
                                 for p in pieces)
-
-
-def _is_one_organisation(body: str) -> bool:
-    """An organisation's name containing 'and', with no person among its parts."""
-    if "," in body or not body[:1].isupper() or len(body.split()) > 8 or not is_organisation_name(body):
-        return False
-    parts = re.split(r"\s+(?:and|&|y|et|und)\s+", body)
-    return len(parts) > 1 and not any(
-        2 <= len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split()) and not is_organisation_name(p)
-        for p in parts)
-
-
-def is_organisation_name(name: str) -> bool:
-    """'Northfield Health Staff', 'VitalWell Editorial Team', 'Mayo Clinic': a body, not a person."""
-    return bool(_ORGANISATION_NAME.search(name))

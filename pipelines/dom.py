@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -120,18 +120,13 @@ def class_tokens(el: HtmlElement) -> str:
     ).lower()
 
 
-def iter_elements(root: HtmlElement) -> Iterator[HtmlElement]:
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
-
-
-def remove_element(el: HtmlElement) -> None:
-    """Detach an element from the tree, keeping its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    el.drop_tree()
+def text_owner(text: Any) -> HtmlElement | None:
+    """The element whose content a text node (an XPath ``text()`` result) belongs to: its
+    parent, or for a tail text the parent's parent."""
+    node = text.getparent()
+    if node is not None and text.is_tail:
+        node = node.getparent()
+    return node
 
 
 def heading_level(el: HtmlElement) -> int:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from pipelines.boilerplate import has_boilerplate_name
 from pipelines.dates import find_labelled_dates, parse_date
-from pipelines.dom import HtmlElement, class_tokens, element_text
+from pipelines.dom import HtmlElement, class_tokens, element_text, text_owner
 from pipelines.jsonld import breadcrumb_names, first_string, string_list, types_of
 from pipelines.text import collapse_space
 
@@ -309,9 +309,7 @@ def find_page_edited_date(doc: HtmlElement) -> str | None:
     for text in body.xpath(".//text()[contains(., 'last')]"):
         if not _PAGE_EDITED.search(text):
             continue
-        node = text.getparent()
-        if node is not None and text.is_tail:
-            node = node.getparent()
+        node = text_owner(text)
         line = element_text(node) if node is not None else str(text)
         if len(line) <= 200:
             return _PAGE_EDITED.sub("Last updated", line)

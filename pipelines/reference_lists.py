@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.dom import HEADING_TAGS, HtmlElement, class_tokens, element_text, heading_level
+from pipelines.dom import (
+    HEADING_TAGS,
+    HtmlElement,
+    class_tokens,
+    element_text,
+    heading_level,
+    text_owner,
+)
 from pipelines.records import Reference
 from pipelines.references import is_reference_heading, parse_reference
 from pipelines.urls import absolute_url
@@ -93,9 +100,7 @@ def _heading_candidates(body: HtmlElement) -> list[HtmlElement]:
                            "string-length(normalize-space(.)) < 61]"):
         if not _HEADING_WORDS.search(text):
             continue
-        node = text.getparent()
-        if node is not None and text.is_tail:
-            node = node.getparent()
+        node = text_owner(text)
         while node is not None and node.tag in ("span", "strong", "b", "em", "a", "i") and \
                 node.getparent() is not None and node.getparent().tag in _HEADING_LIKE:
             node = node.getparent()

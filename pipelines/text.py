@@ -19,12 +19,6 @@ def collapse_space(text: str | None) -> str:
     return " ".join(text.split())
 
 
-def tidy_paragraphs(text: str) -> str:
-    """Spaces collapsed inside lines, at most one blank line between paragraphs."""
-    lines = [_SPACE.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
-    return _NEWLINES.sub("\n\n", "\n".join(lines)).strip()
-
-
 def normalise_text(text: str) -> str:
     """The form hashed for ``content_hash``: NFC, whitespace collapsed per paragraph."""
     text = unicodedata.normalize("NFC", text)
