@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler import __version__
+from crawler.cli_dedupe import add_parser as add_dedupe_parser
+from crawler.errors import UserError
 from crawler.settings import ARCHIVE_RULES_DIRS
 
 EXIT_USAGE = 2
+__all__ = ["UserError", "build_parser", "main"]
 
 
-class UserError(Exception):
-    """A problem the user can fix; printed as one line, no traceback."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,16 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_options(crawl)
     crawl.set_defaults(handler=cmd_crawl)
 
-    export = sub.add_parser("export", help="export archived articles (JSON Lines or CSV)",
-                            description="One record per archived article; JSON Lines records "
-                            "follow article.schema.json.")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format")
-    _add_db(export)
-    export.add_argument("--out", metavar="PATH", help="output file (default: standard output)")
-    export.add_argument("--site", help="only articles of this site (host without www.)")
-    export.add_argument("--versions", action="store_true", help="every archived version, not only the latest")
-    export.set_defaults(handler=cmd_export)
-
     extract = sub.add_parser("extract", help="extract saved HTML pages, no crawl, no storage",
                              description="Run extraction and normalisation on saved HTML pages and print "
                              "one JSON record per page (JSON Lines, input order). '-' reads standard "
@@ -95,7 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="list past crawl runs with their stats")
     _add_db(runs)
     runs.add_argument("--limit", type=int, default=20, help="how many runs (newest first)")
+    runs.add_argument("--site", metavar="NAME", help="only the runs of this sites-file entry")
     runs.set_defaults(handler=cmd_runs)
+
+    from crawler import cli_reprocess, cli_schedule, cli_worker
+    from crawler.cli_query import add_parsers  # search, export, stats, browse
+
+    add_parsers(sub)
+    cli_worker.add_parser(sub, crawl=crawl)
+    cli_reprocess.add_parser(sub)
+    cli_schedule.add_parser(sub)
+    add_dedupe_parser(sub, _add_db, UserError)
     return parser
 
 
@@ -122,6 +123,22 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     parser.add_argument("--rules", type=Path, action="append", metavar="DIR",
                         help="folder of per-site rules (*.toml) to apply; repeatable")
+    parser.add_argument("--full", action="store_true",
+                        help="download every page again (no conditional requests, no sitemap "
+                        "lastmod skipping); unchanged content still makes no new version")
+    parser.add_argument("--lastmod-trust-days", type=float, metavar="DAYS",
+                        help="skip a page whose sitemap lastmod is older than our last download "
+                        "if that download is younger than DAYS (default 30; 0: never skip)")
+    parser.add_argument("--allow", action="append", default=[], metavar="REGEX",
+                        help="only follow pages whose URL path matches (repeatable)")
+    parser.add_argument("--deny", action="append", default=[], metavar="REGEX",
+                        help="never follow pages whose URL path matches (repeatable)")
+    parser.add_argument("--site-name", metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--jobdir", type=Path, metavar="DIR",
+                        help="keep the crawl's queue in DIR so an interrupted crawl resumes "
+                        "where it stopped (run the same command again)")
+    parser.add_argument("--warc", metavar="DIR", help="also write every downloaded response as WARC "
+                        "1.1 files (.warc.gz, 1 GB each) into DIR")
 
 
 # -- commands -------------------------------------------------------------------------
@@ -131,35 +148,34 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     urls = [_check_start_url(u) for u in args.urls]
     _load_rules(args.rules or [])  # a broken rules file fails now, in one line
     database_url = _open_database(args.db)
+    warc_dir = _warc_dir(args.warc) if args.warc else None
     _check_reachable(urls, timeout=args.timeout or 30)
     options = CrawlOptions(
         start_urls=tuple(urls), database_url=database_url, max_pages=args.max_pages,
         workers=args.workers, delay=args.delay, concurrency=args.concurrency, timeout=args.timeout,
         progress_interval=0 if args.quiet else 5, log_level=args.log_level,
-        obey_robots=not args.ignore_robots,
-        extra_settings={**({"DOWNLOAD_MAXSIZE": args.max_size} if args.max_size else {}),
-                        "ARCHIVE_RULES_DIRS": [*ARCHIVE_RULES_DIRS, *(str(_rules_dir(d)) for d in args.rules or [])]},
+        obey_robots=not args.ignore_robots, warc_dir=warc_dir,
+        extra_settings=_crawl_settings(args), jobdir=args.jobdir,
+        allow=tuple(_check_regexes(args.allow)), deny=tuple(_check_regexes(args.deny)),
+        site_name=args.site_name,
     )
+    if args.queue:
+        from crawler.cli_worker import crawl_on_queue
+        return crawl_on_queue(args, options)
     return _run_and_report(options, sys.stdout)
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from storage.db import open_archive
-    from storage.export import write_csv, write_jsonl
-    engine = _engine(args.db, open_archive)
-    writer = write_jsonl if args.format == "jsonl" else write_csv
-    filters: dict[str, Any] = {"versions": args.versions, "site": args.site}
-    if args.out:
-        try:
-            out = open(args.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        except OSError as exc:
-            raise UserError(f"cannot write {args.out}: {exc.strerror}") from exc
-        with out:
-            count = writer(engine, out, **filters)
-        print(f"exported {count} records to {args.out}", file=sys.stderr)
-    else:
-        writer(engine, sys.stdout, **filters)
-    return 0
+def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Scrapy settings of the crawl options that have no CrawlOptions field."""
+    settings: dict[str, Any] = {
+        "ARCHIVE_RULES_DIRS": [*ARCHIVE_RULES_DIRS, *(str(_rules_dir(d)) for d in args.rules or [])],
+        "ARCHIVE_CONDITIONAL_FETCH": not args.full,
+    }
+    if args.max_size:
+        settings["DOWNLOAD_MAXSIZE"] = args.max_size
+    if args.lastmod_trust_days is not None:
+        settings["ARCHIVE_LASTMOD_TRUST_DAYS"] = args.lastmod_trust_days
+    return settings
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -223,21 +239,35 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from storage.queries import list_runs
 
     engine = _engine(args.db, open_archive)
-    for run in list_runs(engine, limit=args.limit):
+    runs = list_runs(engine, limit=args.limit, site_name=args.site)
+    if not runs:
+        print("no crawl runs yet")
+        return 0
+    print(f"{'run':>5}  {'site':<16}{'status':<12}{'started (UTC)':<17}{'duration':>9}  {'pages':>6}"
+          f"{'304':>6}{'new':>6}{'upd':>6}{'same':>6}{'gone':>6}{'err':>6}")
+    for run in runs:
         stats = run.get("stats") or {}
-        print(f"run {run['id']:>4}  {run.get('status', ''):<11} {run.get('started_at') or ''}  "
-              f"pages {stats.get('pages_fetched', 0)}  new {stats.get('articles_new', 0)}  "
-              f"updated {stats.get('articles_updated', 0)}  unchanged {stats.get('articles_unchanged', 0)}  "
-              f"errors {stats.get('errors', 0)}")
+        started, finished = run.get("started_at"), run.get("finished_at")
+        duration = f"{(finished - started).total_seconds():.1f}s" if started and finished else "-"
+        counts = [stats.get(key, 0) for key in ("pages_fetched", "not_modified", "articles_new",
+                                                "articles_updated", "articles_unchanged",
+                                                "articles_gone", "errors")]
+        print(f"{run['id']:>5}  {(run.get('site_name') or '-')[:15]:<16}{run.get('status', ''):<12}"
+              f"{started:%Y-%m-%d %H:%M}  {duration:>9}  {counts[0]:>6}"
+              + "".join(f"{c:>6}" for c in counts[1:]))
     return 0
 
 
 # -- helpers --------------------------------------------------------------------------
 def _run_and_report(options: Any, out: TextIO) -> int:
+    from crawler.jobdir import JobDirBusy
     from crawler.runner import run_crawl
 
     started = time.monotonic()
-    outcome = run_crawl(options)
+    try:
+        outcome = run_crawl(options)
+    except JobDirBusy as exc:
+        raise UserError(str(exc)) from exc
     elapsed = time.monotonic() - started
     print(format_summary(outcome, elapsed), file=out)
     if outcome.unreachable:
@@ -257,11 +287,28 @@ def format_summary(outcome: Any, elapsed: float) -> str:
         f"crawl finished in {elapsed:.1f}s (run {outcome.run_id}, {outcome.finish_reason or 'done'})",
         f"  pages fetched:  {outcome.count('pages_fetched')}",
         f"  articles:       {outcome.count('articles_new')} new, {outcome.count('articles_updated')} updated, "
-        f"{outcome.count('articles_unchanged')} unchanged",
+        f"{outcome.count('articles_unchanged')} unchanged, {outcome.count('articles_gone')} gone",
+        f"  not modified:   {outcome.count('not_modified')} (answered 304 or older than the "
+        "sitemap's lastmod: not downloaded again)",
         f"  skipped:        {outcome.count('skipped')} (non-articles, robots.txt){breakdown('skipped')}",
         f"  errors:         {outcome.count('errors')}{breakdown('errors')}",
+        f"  downloaded:     {stats.get('downloader/request_count', 0)} requests, "
+        f"{stats.get('downloader/response_bytes', 0) / 1e6:.2f} MB "
+        f"({stats.get('downloader/response_status_count/200', 0)} answered 200, "
+        f"{stats.get('downloader/response_status_count/304', 0)} answered 304)",
     ]
     return "\n".join(lines)
+
+
+def _check_regexes(patterns: list[str]) -> list[str]:
+    import re
+
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UserError(f"not a regular expression: {pattern!r} ({exc})") from exc
+    return patterns
 
 
 def _check_start_url(url: str) -> str:
@@ -298,6 +345,15 @@ def _engine(value: str | None, opener: Any) -> Any:
     try:
         return opener(value)
     except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _warc_dir(value: str) -> str:
+    from crawler.warc import WarcDirError, prepare_warc_dir
+
+    try:
+        return str(prepare_warc_dir(value))
+    except WarcDirError as exc:
         raise UserError(str(exc)) from exc
 
 

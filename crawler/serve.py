@@ -59,6 +59,7 @@ def _read_redirects(path: Path) -> dict[str, tuple[str, int]]:
 class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
     server_version = "healtharchive-site/1"
+    protocol_version = "HTTP/1.1"  # persistent connections, as real web servers keep
 
     def log_message(self, format: str, *args: object) -> None:  # quiet by default
         pass
@@ -122,7 +123,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
         for key, value in headers.items():
             self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:  # a 304 has no body and says nothing of one
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head and body:
             self.wfile.write(body)

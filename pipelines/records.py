@@ -36,6 +36,18 @@ class FetchedPage:
 
 
 @dataclass(frozen=True, slots=True)
+class NotModifiedPage:
+    """A page known to be unchanged since its last download: the server answered
+    304 to a conditional request (``reason`` ``http:304``), or the sitemap's
+    ``lastmod`` is older than that download (``sitemap:lastmod``, no request made)."""
+
+    url: str
+    checked_at: datetime
+    reason: str
+    status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FetchFailure:
     """A request that produced no page: an HTTP error, a timeout, a robots.txt
     refusal, a non-HTML body. ``reason`` is a short code (``http:404``)."""

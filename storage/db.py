@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from storage.package_files import package_folder
+
 ENV_VAR = "HEALTHARCHIVE_DB"
 DEFAULT_FILE = "healtharchive.db"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Option of an engine made by ``create_archive_engine``: on SQLite, how a
 # transaction begins. The writer asks for IMMEDIATE (take the write lock at
@@ -28,6 +32,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # a read lock); readers keep the default DEFERRED.
 SQLITE_BEGIN_OPTION = "healtharchive_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 32_768
 PG_CONNECT_TIMEOUT_S = 10
 # pg_advisory_xact_lock key that serialises migrations between processes.
 _MIGRATION_LOCK_KEY = 0x6861_7263  # "harc"
@@ -64,7 +69,7 @@ def create_archive_engine(url: str | URL) -> Engine:
     """An ``Engine`` set up for the archive (nothing is connected yet).
 
     SQLite: WAL journal, foreign keys on, a 30 s busy timeout, synchronous
-    NORMAL, and real transactions (SQLAlchemy emits BEGIN, so DDL and SELECTs
+    NORMAL, a 32 MB page cache, and real transactions (SQLAlchemy emits BEGIN, so DDL and SELECTs
     are transactional too). PostgreSQL: connections are pinged before use.
     """
     url = make_url(url)
@@ -87,9 +92,12 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             if engine.url.database not in (None, "", ":memory:"):
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            # 32 MB of page cache instead of 2 MB: index inserts into a large archive
+            # (the dedupe band keys, millions of rows) stay in memory.
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         finally:
             cursor.close()
 
@@ -97,6 +105,23 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL. Changing the journal mode needs the file to itself and
+    SQLite does not wait on ``busy_timeout`` for it, so when several processes open a
+    new archive at once the switch is retried here for as long as the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def upgrade_archive(engine: Engine) -> None:
@@ -123,8 +148,15 @@ def alembic_config() -> Config:
     ``config.set_main_option("sqlalchemy.url", ...)``, before running a command.
     """
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
+
+
+@cache
+def migrations_dir() -> Path:
+    """The migrations folder on disk: inside the package, or copied out of it once when
+    the package is imported from a zip (a Scrapyd egg), since Alembic reads files."""
+    return package_folder("storage", "migrations")
 
 
 def open_archive(value: str | None) -> Engine:

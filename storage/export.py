@@ -1,22 +1,40 @@
-"""Reading the archive back as records of ``article.schema.json`` (JSONL, CSV).
+"""Reading the archive back as records of ``article.schema.json`` (JSONL, CSV;
+Parquet is in ``storage.parquet``).
 
 Records stream in article-id order: versions are read in chunks by keyset
 (article id, version number), and each chunk's children with one query per
-child table, so memory stays bounded whatever the archive's size and no
-connection is held while the caller consumes a chunk.
+child table, so memory stays bounded whatever the archive's size (on both
+engines: each chunk is one indexed range query) and no connection is held
+while the caller consumes a chunk. ``ExportOptions`` says what to read: the
+same ``ArticleFilter`` as search, every version or the current one, a limit.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Engine, Select, and_, or_, select
+import orjson
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Dialect,
+    Engine,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
+from storage.filters import ArticleFilter, conditions
 from storage.models import (
     AffiliateLink,
     Article,
@@ -30,7 +48,20 @@ from storage.models import (
     Tag,
 )
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What an export reads: ``filters`` (as search takes them), ``versions``
+    (every archived version instead of the current one; filters then apply to
+    each version), ``limit`` (at most that many records)."""
+
+    filters: ArticleFilter | None = None
+    versions: bool = False
+    limit: int | None = None
+    # Inclusive (first, last) article ids: one range of an export split over processes.
+    article_ids: tuple[int, int] | None = None
 
 # Columns of the CSV export: the record's fields in schema order, the extras,
 # then conveniences. List and nested fields are JSON text in their column.
@@ -73,56 +104,100 @@ def iter_article_records(
     *,
     versions: bool = False,
     site: str | None = None,
+    options: ExportOptions | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[dict[str, Any]]:
     """Every archived article as a schema record, ordered by article id.
 
     ``versions=True`` gives every version of each article (oldest first)
     instead of the current one only; ``first_seen``/``last_seen`` are the
-    article's in both cases. ``site`` keeps one host. Records carry two extra
+    article's in both cases. ``site`` keeps one host. ``options`` (which
+    overrides ``versions``) adds filters and a limit. Records carry two extra
     fields: ``gone_at`` (null unless the URL disappeared) and ``fetched_url``.
     """
-    query = _version_query(versions=versions, site=site)
+    options = _merge(options, versions=versions, site=site)
+    query = _version_query(options)
+    remaining = options.limit
     after: tuple[int, int] | None = None
-    while True:
+    while remaining is None or remaining > 0:
+        size = chunk_size if remaining is None else min(chunk_size, remaining)
         page = query
         if after is not None:
+            # ``id >= last`` lets both engines seek the articles' primary key; the OR
+            # then only tells the last article's remaining versions apart.
             page = page.where(
-                or_(
-                    Article.id > after[0],
-                    and_(Article.id == after[0], ArticleVersion.version > after[1]),
-                )
+                Article.id >= after[0],
+                or_(Article.id > after[0], ArticleVersion.version > after[1]),
             )
         with engine.connect() as conn:
-            rows = conn.execute(page.limit(chunk_size)).all()
+            rows = conn.execute(page.limit(size)).all()
             children = _load_children(conn, [row.version_id for row in rows])
         for row in rows:
             yield _build_record(row, children)
-        if len(rows) < chunk_size:
+        if remaining is not None:
+            remaining -= len(rows)
+        if len(rows) < size:
             return
         after = (rows[-1].article_id, rows[-1].version)
 
 
+def record_of_version(conn: Connection, version_id: int) -> dict[str, Any] | None:
+    """The schema record of one archived version (any version, current or not)."""
+    row = conn.execute(
+        _version_query(ExportOptions(versions=True)).where(ArticleVersion.id == version_id)
+    ).first()
+    return None if row is None else _build_record(row, _load_children(conn, [version_id]))
+
+
+def count_records(engine: Engine, options: ExportOptions | None = None) -> int:
+    """How many records ``iter_article_records`` gives for ``options`` (for a progress bar)."""
+    options = options or ExportOptions()
+    query = _version_query(options).order_by(None)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    return int(total) if options.limit is None else min(int(total), options.limit)
+
+
 def write_jsonl(
-    engine: Engine, out: TextIO, *, versions: bool = False, site: str | None = None
+    engine: Engine,
+    out: TextIO,
+    *,
+    versions: bool = False,
+    site: str | None = None,
+    options: ExportOptions | None = None,
 ) -> int:
     """Write one JSON record per line to ``out``; the number written."""
+    return dump_jsonl(iter_article_records(engine, versions=versions, site=site, options=options), out)
+
+
+def write_csv(
+    engine: Engine,
+    out: TextIO,
+    *,
+    versions: bool = False,
+    site: str | None = None,
+    options: ExportOptions | None = None,
+) -> int:
+    """Write one CSV row per record to ``out`` (open it with ``newline=""``),
+    with a header of ``CSV_COLUMNS``; the number of rows written."""
+    return dump_csv(iter_article_records(engine, versions=versions, site=site, options=options), out)
+
+
+def dump_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write ``records`` to ``out`` as JSON Lines; the number written."""
     count = 0
-    for record in iter_article_records(engine, versions=versions, site=site):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for record in records:
+        out.write(orjson.dumps(record).decode() + "\n")  # UTF-8, 5x faster than json
         count += 1
     return count
 
 
-def write_csv(
-    engine: Engine, out: TextIO, *, versions: bool = False, site: str | None = None
-) -> int:
-    """Write one CSV row per record to ``out`` (open it with ``newline=""``),
-    with a header of ``CSV_COLUMNS``; the number of rows written."""
+def dump_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write ``records`` to ``out`` as CSV with a header of ``CSV_COLUMNS``; the rows written."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     count = 0
-    for record in iter_article_records(engine, versions=versions, site=site):
+    for record in records:
         writer.writerow(to_csv_row(record))
         count += 1
     return count
@@ -136,7 +211,7 @@ def to_csv_row(record: dict[str, Any]) -> dict[str, str]:
         if value is None:
             row[column] = ""
         elif isinstance(value, list | dict):
-            row[column] = json.dumps(value, ensure_ascii=False)
+            row[column] = orjson.dumps(value).decode()
         else:
             row[column] = str(value)
     row["author_names"] = "; ".join(author["name"] for author in record["authors"])
@@ -144,10 +219,18 @@ def to_csv_row(record: dict[str, Any]) -> dict[str, str]:
     return row
 
 
-def _version_query(*, versions: bool, site: str | None) -> Select:
+def _merge(options: ExportOptions | None, *, versions: bool, site: str | None) -> ExportOptions:
+    """``options`` with the ``versions``/``site`` shorthands of older callers folded in."""
+    options = options or ExportOptions(versions=versions)
+    if site is not None:
+        options = replace(options, filters=replace(options.filters or ArticleFilter(), site=site))
+    return options
+
+
+def _version_query(options: ExportOptions) -> Select:
     join_on = (
         ArticleVersion.article_id == Article.id
-        if versions
+        if options.versions
         else ArticleVersion.id == Article.current_version_id
     )
     query = (
@@ -172,63 +255,96 @@ def _version_query(*, versions: bool, site: str | None) -> Select:
         )
         .join(Site, Site.id == Article.site_id)
         .join(ArticleVersion, join_on)
+        .where(*conditions(options.filters))
         .order_by(Article.id, ArticleVersion.version)
     )
-    if site is not None:
-        query = query.where(Site.host == site.strip().lower())
+    if options.article_ids is not None:
+        query = query.where(Article.id.between(*options.article_ids))
     return query
 
 
 _Children = dict[str, dict[int, list[Any]]]
 
 
+# Per record field: the query of its child rows (the version id first), in list order.
+_CHILD_QUERIES: dict[str, Select] = {
+    "authors": select(
+        ArticleAuthor.article_version_id,
+        ArticleAuthor.name,
+        ArticleAuthor.role,
+        ArticleAuthor.bio,
+        ArticleAuthor.url,
+        ArticleAuthor.relation,
+    ).order_by(ArticleAuthor.article_version_id, ArticleAuthor.position),
+    "sections": select(
+        Section.article_version_id,
+        Section.heading,
+        Section.level,
+        Section.kind,
+        Section.text,
+    ).order_by(Section.article_version_id, Section.position),
+    "references": select(
+        Citation.article_version_id,
+        Citation.text,
+        Citation.title,
+        Citation.year,
+        Citation.url,
+        Citation.doi,
+        Citation.pmid,
+    ).order_by(Citation.article_version_id, Citation.position),
+    "tags": select(ArticleTag.article_version_id, Tag.name)
+    .join(Tag, Tag.id == ArticleTag.tag_id)
+    .order_by(ArticleTag.article_version_id, ArticleTag.position),
+    "affiliate_links": select(AffiliateLink.article_version_id, AffiliateLink.url).order_by(
+        AffiliateLink.article_version_id, AffiliateLink.position
+    ),
+    "flags": select(ArticleFlag.article_version_id, ArticleFlag.flag).order_by(
+        ArticleFlag.article_version_id, ArticleFlag.position
+    ),
+}
+
+
 def _load_children(conn: Connection, version_ids: Sequence[int]) -> _Children:
     children: _Children = defaultdict(lambda: defaultdict(list))
     if not version_ids:
         return children
-    queries: dict[str, Select] = {
-        "authors": select(
-            ArticleAuthor.article_version_id,
-            ArticleAuthor.name,
-            ArticleAuthor.role,
-            ArticleAuthor.bio,
-            ArticleAuthor.url,
-            ArticleAuthor.relation,
-        ).order_by(ArticleAuthor.article_version_id, ArticleAuthor.position),
-        "sections": select(
-            Section.article_version_id,
-            Section.heading,
-            Section.level,
-            Section.kind,
-            Section.text,
-        ).order_by(Section.article_version_id, Section.position),
-        "references": select(
-            Citation.article_version_id,
-            Citation.text,
-            Citation.title,
-            Citation.year,
-            Citation.url,
-            Citation.doi,
-            Citation.pmid,
-        ).order_by(Citation.article_version_id, Citation.position),
-        "tags": select(ArticleTag.article_version_id, Tag.name)
-        .join(Tag, Tag.id == ArticleTag.tag_id)
-        .order_by(ArticleTag.article_version_id, ArticleTag.position),
-        "affiliate_links": select(AffiliateLink.article_version_id, AffiliateLink.url).order_by(
-            AffiliateLink.article_version_id, AffiliateLink.position
-        ),
-        "flags": select(ArticleFlag.article_version_id, ArticleFlag.flag).order_by(
-            ArticleFlag.article_version_id, ArticleFlag.position
-        ),
-    }
-    for field, query in queries.items():
-        version_column = query.selected_columns[0]
-        for row in conn.execute(query.where(version_column.in_(version_ids))):
-            mapping = row._asdict()
-            version_id = mapping.pop("article_version_id")
-            value: Any = mapping if len(mapping) > 1 else next(iter(mapping.values()))
-            children[field][version_id].append(value)
+    ids = _ids_parameter(conn, version_ids)
+    for field, (sql, names) in _child_statements(conn.dialect).items():
+        by_version = children[field]
+        # Plain driver rows: every child column is text or an integer, nothing to convert.
+        rows = conn.exec_driver_sql(sql, ids).all()
+        if len(names) == 1:
+            for version_id, value in rows:
+                by_version[version_id].append(value)
+        else:
+            for version_id, *values in rows:
+                by_version[version_id].append(dict(zip(names, values, strict=True)))
     return children
+
+
+@cache
+def _child_statements(dialect: Dialect) -> dict[str, tuple[str, list[str]]]:
+    """Per record field: its child query compiled once for ``dialect``, with the version
+    ids as one parameter (``ids``), and the names of its value columns."""
+    statements = {}
+    for field, query in _CHILD_QUERIES.items():
+        version_column, *value_columns = query.selected_columns
+        ids: Any = bindparam("ids")
+        if dialect.name == "postgresql":
+            among = version_column == any_(bindparam("ids", type_=ARRAY(Integer)))
+        else:
+            among = version_column.in_(select(func.json_each(ids).table_valued("value").c.value))
+        sql = str(query.where(among).compile(dialect=dialect))
+        statements[field] = (sql, [str(column.key) for column in value_columns])
+    return statements
+
+
+def _ids_parameter(conn: Connection, ids: Sequence[int]) -> Any:
+    """The version ids as the one parameter of ``_child_statements``' SQL: a list
+    (PostgreSQL array) or JSON text (SQLite ``json_each``), in the driver's style."""
+    if conn.dialect.name == "postgresql":
+        return {"ids": list(ids)}
+    return (orjson.dumps(list(ids)).decode(),)
 
 
 def _build_record(row: Any, children: _Children) -> dict[str, Any]:

@@ -49,6 +49,8 @@ class CrawlRun(Base):
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
     hostname: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int]
+    # The sites-file entry this run crawled (``healtharchive schedule``), if any.
+    site_name: Mapped[str | None] = mapped_column(String(200), index=True)
 
     fetches: Mapped[list[Fetch]] = relationship(
         back_populates="crawl_run", cascade="all, delete-orphan", passive_deletes=True
@@ -207,6 +209,13 @@ from storage.content import (  # noqa: E402
     Tag,
     VersionBlock,
 )
+from storage.crawl_models import ScheduledSite, UrlState  # noqa: E402
+from storage.dedupe_models import (  # noqa: E402
+    DedupeBandKey,
+    DedupeSimilarity,
+    DedupeText,
+    VersionDedupeKey,
+)
 
 __all__ = [
     "ARTICLE_KINDS",
@@ -221,11 +230,17 @@ __all__ = [
     "Author",
     "Citation",
     "CrawlRun",
+    "DedupeBandKey",
+    "DedupeSimilarity",
+    "DedupeText",
     "Fetch",
     "RawPage",
+    "ScheduledSite",
     "Section",
     "Site",
     "SiteBoilerplate",
     "Tag",
+    "UrlState",
     "VersionBlock",
+    "VersionDedupeKey",
 ]

@@ -105,24 +105,33 @@ def run_stats(engine: Engine, run_id: int) -> dict[str, Any]:
                 .order_by(func.count().desc(), Fetch.reason)
             ).all()
         )
-        is_first = ArticleVersion.version == 1
-        versions = session.execute(
-            select(func.count().filter(is_first), func.count().filter(~is_first)).where(
-                ArticleVersion.crawl_run_id == run_id
-            )
-        ).one()
+        stored = stored_version_counts(session, run_id)
     return {
         **_run_fields(run),
         "fetches": sum(outcomes.values()),
         "outcomes": outcomes,
         "reasons": reasons,
-        "articles_new": int(versions[0] or 0),
-        "articles_updated": int(versions[1] or 0),
+        **stored,
     }
 
 
-def list_runs(engine: Engine, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """Crawl runs, newest first, with their fetch and archived-fetch counts."""
+def stored_version_counts(session: Session, run_id: int) -> dict[str, int]:
+    """How many articles a run archived for the first time (``articles_new``) and how
+    many got a new version (``articles_updated``), read from the versions it stored."""
+    is_first = ArticleVersion.version == 1
+    new, updated = session.execute(
+        select(func.count().filter(is_first), func.count().filter(~is_first)).where(
+            ArticleVersion.crawl_run_id == run_id
+        )
+    ).one()
+    return {"articles_new": int(new or 0), "articles_updated": int(updated or 0)}
+
+
+def list_runs(
+    engine: Engine, *, limit: int | None = None, site_name: str | None = None
+) -> list[dict[str, Any]]:
+    """Crawl runs, newest first, with their fetch and archived-fetch counts;
+    ``site_name`` keeps the runs of one sites-file entry."""
     fetches = select(func.count()).where(Fetch.crawl_run_id == CrawlRun.id).scalar_subquery()
     archived = (
         select(func.count())
@@ -134,6 +143,8 @@ def list_runs(engine: Engine, *, limit: int | None = None) -> list[dict[str, Any
         .order_by(CrawlRun.id.desc())
         .limit(limit)
     )
+    if site_name is not None:
+        query = query.where(CrawlRun.site_name == site_name)
     with Session(engine) as session:
         rows = session.execute(query).all()
     return [
@@ -152,4 +163,5 @@ def _run_fields(run: CrawlRun) -> dict[str, Any]:
         "stats": run.stats,
         "hostname": run.hostname,
         "pid": run.pid,
+        "site_name": run.site_name,
     }

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.dedupe_index import index_version
 from storage.incoming import IncomingArticle, author_name_key, parse_instant
 from storage.models import (
     AffiliateLink,
@@ -95,7 +96,6 @@ def insert_version(
         .values(
             article_id=article_id,
             version=number,
-            content_hash=article.content_hash,
             fetched_url=article.fetched_url,
             fetched_at=source.fetch.fetched_at,
             raw_page_id=source.raw_page_id,
@@ -151,6 +151,7 @@ def insert_children(
     ):
         if items:
             conn.execute(insert_for(conn)(model), numbered(items, make))
+    index_version(conn, version_id, site_id=site_id, text=article.text)
 
 
 def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
@@ -271,6 +272,7 @@ def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:
 def version_fields(article: IncomingArticle) -> dict[str, Any]:
     """The version's columns that come from extraction (refreshed in place)."""
     return {
+        "content_hash": article.content_hash,
         "record_sha256": article.record_sha256,
         "title": article.title,
         "published": article.published,

@@ -12,28 +12,25 @@ a row nor fail on a race.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from storage import rows
+from storage import crawl_state, reprocess, rows
+from storage.crawl_state import UnchangedCheck
 from storage.db import SQLITE_BEGIN_OPTION, ArchiveError
 from storage.incoming import IncomingArticle, read_article_record
 from storage.models import (
     FETCH_OUTCOMES,
-    RUN_STATUSES,
     Article,
     ArticleVersion,
-    CrawlRun,
-    Fetch,
 )
+from storage.reprocess import ReprocessOutcome, StoredPage
 from storage.rows import FetchInfo
+from storage.run_writes import CrawlRunWrites, checked_aware
 
 SaveResult = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
@@ -43,7 +40,7 @@ _RETRY_SQLSTATES = {"23505", "40001", "40P01"}
 _RETRY_SQLITE_ERRORS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_BUSY"}
 
 
-class ArchiveWriter:
+class ArchiveWriter(CrawlRunWrites):
     """Writes to one archive. One instance per process, used by one thread at a time."""
 
     def __init__(self, engine: Engine, *, max_attempts: int = 3) -> None:
@@ -52,69 +49,6 @@ class ArchiveWriter:
         self.engine = engine
         self.max_attempts = max_attempts
         self._write_engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-
-    # -- crawl runs --------------------------------------------------------
-
-    def start_run(self, *, start_urls: Sequence[str], started_at: datetime | None = None) -> int:
-        """Record a crawl run as 'running' for this host and process; its id."""
-        started_at = _aware(started_at or datetime.now(UTC), "started_at")
-        with self._write_engine.begin() as conn:
-            result = conn.execute(
-                insert(CrawlRun)
-                .values(
-                    started_at=started_at,
-                    status="running",
-                    start_urls=list(start_urls),
-                    stats={},
-                    hostname=socket.gethostname(),
-                    pid=os.getpid(),
-                )
-                .returning(CrawlRun.id)
-            )
-            return int(result.scalar_one())
-
-    def finish_run(self, run_id: int, *, status: str, stats: Mapping[str, Any]) -> None:
-        """Close a run ('finished', 'interrupted' or 'failed') and keep its stats.
-
-        ``stats`` may hold datetimes and other values JSON lacks (Scrapy's do):
-        they are stored as ISO strings / text.
-        """
-        if status not in RUN_STATUSES or status == "running":
-            raise ValueError(f"run status {status!r} is not one of {RUN_STATUSES[1:]}")
-        with self._write_engine.begin() as conn:
-            result = conn.execute(
-                update(CrawlRun)
-                .where(CrawlRun.id == run_id)
-                .values(status=status, stats=to_json_value(stats), finished_at=datetime.now(UTC))
-            )
-            if result.rowcount == 0:
-                raise ArchiveError(f"no crawl run with id {run_id}")
-
-    def mark_interrupted_runs(self) -> int:
-        """Mark as 'interrupted' the runs this host left 'running' from a process
-        that no longer exists; their ``finished_at`` is their last fetch (or
-        their start). Returns how many were marked."""
-        hostname, own_pid = socket.gethostname(), os.getpid()
-        marked = 0
-        with self._write_engine.begin() as conn:
-            running = conn.execute(
-                select(CrawlRun.id, CrawlRun.pid, CrawlRun.started_at).where(
-                    CrawlRun.status == "running", CrawlRun.hostname == hostname
-                )
-            ).all()
-            for run_id, pid, started_at in running:
-                if pid == own_pid or _is_process_alive(pid):
-                    continue
-                last_fetch = conn.execute(
-                    select(func.max(Fetch.fetched_at)).where(Fetch.crawl_run_id == run_id)
-                ).scalar_one()
-                conn.execute(
-                    update(CrawlRun)
-                    .where(CrawlRun.id == run_id)
-                    .values(status="interrupted", finished_at=last_fetch or started_at)
-                )
-                marked += 1
-        return marked
 
     # -- fetches -----------------------------------------------------------
 
@@ -138,12 +72,15 @@ class ArchiveWriter:
         if outcome not in FETCH_OUTCOMES:
             raise ValueError(f"fetch outcome {outcome!r} is not one of {FETCH_OUTCOMES}")
         fetch = FetchInfo(
-            _aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
+            checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
         )
 
         def write(conn: Connection) -> int:
             article_id = conn.execute(select(Article.id).where(Article.url == url)).scalar()
             raw_page_id = rows.store_raw_page(conn, fetch)
+            if raw_page_id is not None and status == 200:
+                # A page kept but not archived (a listing): a 304 next time serves its links.
+                crawl_state.upsert_state(conn, url, fetch, raw_page_id=raw_page_id, article_id=None)
             return rows.insert_fetch(
                 conn,
                 fetch,
@@ -157,6 +94,44 @@ class ArchiveWriter:
             )
 
         return self._in_transaction(write)
+
+    def record_missing(
+        self,
+        run_id: int,
+        *,
+        url: str,
+        status: int,
+        fetched_at: datetime,
+        reason: str,
+        detail: str = "",
+    ) -> bool:
+        """Record a 404/410 answer as an error fetch and mark the article at ``url``
+        (if any) gone, never deleted. True if an article was newly marked gone."""
+        fetch = FetchInfo(checked_aware(fetched_at, "fetched_at"), status, None, None, None, None)
+
+        def write(conn: Connection) -> bool:
+            gone_id = crawl_state.mark_url_gone(conn, url, fetch)
+            article_id = gone_id or conn.execute(
+                select(Article.id).where(Article.url == url)
+            ).scalar()
+            rows.insert_fetch(
+                conn, fetch, crawl_run_id=run_id, url=url, outcome="error", reason=reason,
+                detail=detail, raw_page_id=None, article_id=article_id,
+            )
+            return gone_id is not None
+
+        return self._in_transaction(write)
+
+    def record_not_modified(
+        self, run_id: int, checks: Sequence[UnchangedCheck]
+    ) -> list[Literal["unchanged", "page", "unknown"]]:
+        """Record pages found unchanged since their last download (a 304, or a sitemap
+        ``lastmod`` older than that download), in one transaction: no new version, no
+        re-extraction; each article's ``last_seen_at`` moves. Per check: 'unchanged'
+        for an article, 'page' for another kept page, 'unknown' if the URL has no state."""
+        for check in checks:
+            checked_aware(check.checked_at, "checked_at")
+        return self._in_transaction(lambda conn: crawl_state.record_unchanged(conn, run_id, checks))
 
     # -- articles ----------------------------------------------------------
 
@@ -181,7 +156,7 @@ class ArchiveWriter:
         """
         article = read_article_record(record)
         fetch = FetchInfo(
-            _aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
+            checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
         )
         return self._in_transaction(lambda conn: self._save(conn, run_id, article, fetch))
 
@@ -193,7 +168,7 @@ class ArchiveWriter:
         prepared = []
         for record, options in items:
             fetch = FetchInfo(
-                _aware(options["fetched_at"], "fetched_at"),
+                checked_aware(options["fetched_at"], "fetched_at"),
                 options.get("status", 200),
                 options.get("body"),
                 options.get("content_type"),
@@ -224,10 +199,39 @@ class ArchiveWriter:
 
         return self._in_transaction(work)
 
+    def reprocess_article(
+        self, run_id: int, page: StoredPage, record: Mapping[str, Any] | None
+    ) -> ReprocessOutcome:
+        """Write what re-extracting a stored page gave (``record``, or None when the
+        page is now rejected). The current version is rewritten in place (no new
+        version: the page did not change); a page that is an article for the first
+        time is archived new; an archived article now rejected is kept as it is."""
+
+        def work(conn: Connection) -> ReprocessOutcome:
+            if record is None:
+                found = reprocess.archived_article(conn, page, page.url)
+                return ReprocessOutcome(page.url, "rejected" if found else "not_article")
+            article = read_article_record(record)
+            found = reprocess.archived_article(conn, page, article.url)
+            version_id = found[1] if found is not None else None
+            if version_id is None:
+                fetch = FetchInfo(page.fetched_at, 200, page.body, page.content_type,
+                                  page.etag, page.last_modified)
+                self._save(conn, run_id, article, fetch)
+                return ReprocessOutcome(page.url, "new")
+            changed = reprocess.changed_fields(conn, version_id, record)
+            if not changed and not _version_differs(conn, version_id, article):
+                return ReprocessOutcome(page.url, "unchanged")
+            site_id = rows.ensure_site(conn, article.site, page.fetched_at)
+            rows.refresh_version(conn, version_id, article, site_id)
+            return ReprocessOutcome(page.url, "refreshed", changed)
+
+        return self._in_transaction(work)
+
     def mark_gone(self, url: str, *, gone_at: datetime) -> bool:
         """Note that an archived URL has disappeared (404/410...). False if the
         URL is not archived or already marked; saving it again clears the mark."""
-        gone_at = _aware(gone_at, "gone_at")
+        gone_at = checked_aware(gone_at, "gone_at")
         with self._write_engine.begin() as conn:
             result = conn.execute(
                 update(Article)
@@ -264,6 +268,7 @@ class ArchiveWriter:
                     update(Article).where(Article.id == new_id).values(current_version_id=first_id)
                 )
                 _insert_save_fetch(conn, article, source, "archived", new_id)
+                _remember_url(conn, article, source, new_id)
                 return "new"
             # Another writer inserted the URL since our SELECT: use its row, locked.
             existing = _lock_article(conn, article.url)
@@ -304,6 +309,7 @@ class ArchiveWriter:
         )
         outcome = "archived" if result == "updated" else "unchanged"
         _insert_save_fetch(conn, article, source, outcome, article_id)
+        _remember_url(conn, article, source, article_id)
         return result
 
 
@@ -335,24 +341,22 @@ def _insert_save_fetch(
     )
 
 
-def to_json_value(value: Any) -> Any:
-    """``value`` made of JSON types only: datetimes and dates as ISO strings,
-    sets and tuples as lists, anything else unknown as its ``str``."""
-
-    def default(item: Any) -> Any:
-        if isinstance(item, datetime | date):
-            return item.isoformat()
-        if isinstance(item, set | frozenset | tuple):
-            return list(item)
-        return str(item)
-
-    return json.loads(json.dumps(value, default=default))
+def _version_differs(conn: Connection, version_id: int, article: IncomingArticle) -> bool:
+    stored = conn.execute(
+        select(ArticleVersion.record_sha256).where(ArticleVersion.id == version_id)
+    ).scalar()
+    return stored != article.record_sha256
 
 
-def _aware(value: datetime, name: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
-    return value
+def _remember_url(
+    conn: Connection, article: IncomingArticle, source: rows.VersionSource, article_id: int
+) -> None:
+    if source.fetch.status == 200 and source.raw_page_id is not None:
+        crawl_state.upsert_state(
+            conn, article.fetched_url, source.fetch,
+            raw_page_id=source.raw_page_id, article_id=article_id,
+        )
+
 
 
 def _is_retryable(error: DBAPIError) -> bool:
@@ -362,15 +366,3 @@ def _is_retryable(error: DBAPIError) -> bool:
         getattr(orig, "sqlstate", None) in _RETRY_SQLSTATES
         or getattr(orig, "sqlite_errorname", None) in _RETRY_SQLITE_ERRORS
     )
-
-
-def _is_process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True

@@ -66,3 +66,36 @@ def archive_engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+    ],
+)
+def example_archive(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    """The URL of the archive ``healtharchive demo`` builds from the bundled example
+    site (39 pages), once per session on each engine. Read it, do not change it."""
+    import subprocess
+    import sys
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('example') / 'example.db'}"
+        name = None
+    else:
+        name = f"ha_example_{uuid.uuid4().hex[:12]}"
+        with _pg_admin_connection() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
+        url = url.render_as_string(hide_password=False)
+    try:
+        result = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", url],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        yield url
+    finally:
+        if name is not None:
+            with _pg_admin_connection() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

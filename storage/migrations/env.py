@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from storage import models  # noqa: F401  (registers every table on Base.metadata)
 from storage.base import Base
 from storage.db import create_archive_engine, resolve_database_url
+from storage.derived import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -37,6 +38,7 @@ def _configure(**kwargs: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,  # the search index and views are not models
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -14,7 +14,8 @@ from crawl_helpers import FIXTURE_SCHEMA, SHARED_SCHEMA, json_lines, run_cli
 
 from crawler.cli import build_parser
 
-COMMANDS = ["crawl", "export", "extract", "demo", "runs", "boilerplate"]
+COMMANDS = ["crawl", "export", "extract", "demo", "runs", "boilerplate", "reprocess", "schedule",
+            "dedupe", "search", "stats", "browse", "worker"]
 FAULT_ARTICLE = Path(__file__).resolve().parents[1] / "fixtures" / "fault_article.html"
 
 

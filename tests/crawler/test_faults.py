@@ -47,7 +47,8 @@ def test_faults_are_recorded_and_the_crawl_goes_on(crawl_result, database_url):
 
 
 def test_good_pages_survive_the_faults(crawl_result, database_url):
-    _result, server = crawl_result
+    result, server = crawl_result
+    assert result.returncode == 0, result.stderr
     titles = {r["title"]: r for r in exported_records(database_url)}
     assert "Why Strength Training Sharpens Your Mind" in titles
     assert "Redirect Target Article About Sleep And Recovery" in titles

@@ -10,12 +10,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from storage_samples import at, make_record
 
 import storage
 from storage.base import Base
 from storage.db import alembic_config, create_archive_engine, upgrade_archive
+from storage.derived import VIEWS, include_name, is_derived_table
 from storage.writer import ArchiveWriter
 
 MODEL_TABLES = set(Base.metadata.tables)
@@ -29,7 +30,16 @@ def _run(engine: Engine, *args: str) -> None:
 
 
 def _tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    """The mapped tables of the database (not the search index and its shadow tables)."""
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_derived_table(name)}
+
+
+def _derived(engine: Engine) -> set[str]:
+    inspector = inspect(engine)
+    return {n for n in inspector.get_table_names() if is_derived_table(n)} | set(
+        inspector.get_view_names()
+    )
 
 
 @pytest.fixture
@@ -43,6 +53,7 @@ def test_upgrade_head_creates_every_table(empty_engine: Engine):
     assert _tables(empty_engine) == set()
     upgrade_archive(empty_engine)
     assert _tables(empty_engine) == MODEL_TABLES
+    assert {"article_search", *VIEWS} <= _derived(empty_engine)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with empty_engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head
@@ -51,7 +62,9 @@ def test_upgrade_head_creates_every_table(empty_engine: Engine):
 def test_migrated_database_matches_the_models(archive_engine: Engine):
     """The equivalent of ``alembic check``: autogenerate finds nothing to do."""
     with archive_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 
@@ -68,7 +81,8 @@ def test_compare_would_notice_a_missing_index(archive_engine: Engine):
     with archive_engine.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_citations_doi")
     with archive_engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diffs = compare_metadata(context, Base.metadata)
     assert [diff[0] for diff in diffs] == ["add_index"]
 
 
@@ -79,6 +93,7 @@ def test_downgrade_base_removes_every_table_even_with_data(archive_engine: Engin
     writer.save_article(run_id, make_record(text="changed"), fetched_at=at(1))
     _run(archive_engine, "downgrade", "base")
     assert _tables(archive_engine) == set()
+    assert _derived(archive_engine) == set()
     _run(archive_engine, "upgrade", "head")
     assert _tables(archive_engine) == MODEL_TABLES
 
@@ -89,3 +104,30 @@ def test_offline_sql_renders(database_url, capsys):
     config.set_main_option("sqlalchemy.url", database_url)
     command.upgrade(config, "head", sql=True)
     assert "CREATE TABLE article_versions" in capsys.readouterr().out
+
+
+def test_the_filter_leaves_out_only_derived_objects(archive_engine: Engine):
+    """Without the filter the comparison sees the search index (and SQLite its shadow
+    tables) as tables to drop; with it, a real extra table is still reported."""
+    with archive_engine.connect() as conn:
+        unfiltered = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert {diff[1].name for diff in unfiltered if diff[0] == "remove_table"} >= {"article_search"}
+    with archive_engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE stray_notes (id integer PRIMARY KEY)")
+    with archive_engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diffs = compare_metadata(context, Base.metadata)
+    assert [(diff[0], diff[1].name) for diff in diffs] == [("remove_table", "stray_notes")]
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_search_vectors_use_lz4_where_the_server_has_it(archive_engine: Engine):
+    with archive_engine.connect() as conn:
+        has_lz4 = conn.execute(text(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+            "WHERE name = 'default_toast_compression'")).scalar()
+        method = conn.execute(text(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'article_search'::regclass "
+            "AND attname = 'document'")).scalar()
+    assert method == ("l" if has_lz4 else "")
