@@ -40,6 +40,9 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 CONCURRENT_ITEMS = 4
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, fixed: requests waiting together for robots.txt are all checked.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.RedirectLoopMiddleware": 650,
     # After DefaultHeaders/UserAgent (its headers last), before Retry/Redirect see a 304.
     "crawler.conditional.ConditionalFetchMiddleware": 580,
