@@ -63,7 +63,7 @@ EXTENSIONS = {"crawler.progress.ProgressReporter": 500,
 ARCHIVE_DATABASE_URL = None   # None: HEALTHARCHIVE_DB, else ./healtharchive.db
 ARCHIVE_WORKERS = None        # extraction processes; None: one per core
 ARCHIVE_WRITE_BATCH = 50      # articles saved per transaction
-ARCHIVE_WRITE_SECONDS = 0.5   # longest an article waits for its transaction
+ARCHIVE_WRITE_SECONDS = 0.0   # extra wait for an idle writer to fill a batch (0: group commit)
 # Distributed crawls (crawler/distributed.py sets these): the crawl key in Redis, this
 # worker's id, the shared run, whether this process seeds the frontier, how long an
 # empty frontier is waited on, and after how long a silent worker is presumed dead.

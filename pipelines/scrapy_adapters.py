@@ -9,8 +9,8 @@ Settings (read in ``from_crawler``):
 ``healtharchive.db``), ``ARCHIVE_WORKERS`` (extraction processes; 0 extracts in the
 reactor thread; default the number of cores), ``ARCHIVE_START_URLS`` (recorded with the
 run), ``ARCHIVE_RULES_DIRS`` (folders of per-site rules), ``ARCHIVE_WRITE_BATCH`` and
-``ARCHIVE_WRITE_SECONDS`` (articles saved per transaction, and the longest one waits
-for its batch; see ``pipelines.write_batches``), ``ARCHIVE_RUN_ID`` (a crawl run
+``ARCHIVE_WRITE_SECONDS`` (most articles saved per transaction, and how long an idle
+writer waits to fill a batch, 0 by default; see ``pipelines.write_batches``), ``ARCHIVE_RUN_ID`` (a crawl run
 created elsewhere, shared by the workers of a distributed crawl: this pipeline then
 neither starts nor finishes it).
 
@@ -57,7 +57,7 @@ STATS_PREFIX = "healtharchive"
 RELEARN_EVERY = 100  # new articles of a site between two boilerplate learnings
 NOT_MODIFIED_BATCH = 200  # unchanged pages recorded per transaction
 ARTICLE_BATCH = 50  # articles saved per transaction (ARCHIVE_WRITE_BATCH)
-BATCH_SECONDS = 0.5  # longest an entry waits for its transaction (ARCHIVE_WRITE_SECONDS)
+BATCH_SECONDS = 0.0  # extra wait of an idle writer to fill a batch (ARCHIVE_WRITE_SECONDS)
 
 
 def default_workers() -> int:

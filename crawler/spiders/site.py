@@ -105,6 +105,9 @@ class SiteSpider(scrapy.Spider):
         spider.shared_frontier = bool(crawler.settings.get("ARCHIVE_CRAWL_KEY"))
         if spider.shared_frontier:
             spider.discovery_settled.set()
+        # A discovery request the dupefilter drops (a resumed --jobdir crawl read these
+        # sitemaps before) gets no callback: without this the start pages would wait for it.
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         if spider.seeding and crawler.settings.getbool("ARCHIVE_REVISIT_KNOWN", True):
             crawler.signals.connect(spider.revisit_known, signal=signals.spider_idle)
         return spider
@@ -364,6 +367,12 @@ class SiteSpider(scrapy.Spider):
         self.discovery_pending.discard(key or "")
         if not self.discovery_pending:
             self.discovery_settled.set()
+
+    def on_request_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        key = request.meta.get("discovery_key")
+        if key is not None:
+            self.logger.debug("discovery request already seen: %s", request.url)
+            self._discovery_done(key)
 
     def _reached(self, response: Response) -> None:
         self.reached_hosts.add(netloc_of(response.url))

@@ -34,10 +34,12 @@ def site_server():
     server.server_close()
 
 
-def crawl_args(server, db: str, jobdir: Path) -> list[str]:
-    # One request at a time, 50 ms apart: slow enough to stop the crawl half-way.
-    return ["crawl", f"{server.base_url}/", "--db", db, "--jobdir", str(jobdir), "--delay", "0.05",
-            "--concurrency", "1", "--quiet", "--workers", "1"]
+def crawl_args(server, db: str, jobdir: Path, *, slow: bool = False) -> list[str]:
+    # Slow: one request at a time, 50 ms apart, to stop the crawl half-way. The run that
+    # resumes it may go at full speed (the queue on disk does not depend on the pace).
+    pace = ["--delay", "0.05", "--concurrency", "1"] if slow else ["--delay", "0", "--concurrency", "8"]
+    return ["crawl", f"{server.base_url}/", "--db", db, "--jobdir", str(jobdir), *pace,
+            "--quiet", "--workers", "1"]
 
 
 def count_articles(db: str) -> int:
@@ -50,7 +52,7 @@ def count_articles(db: str) -> int:
 
 
 def start_and_stop(server, db: str, jobdir: Path, sig: int, *, after_articles: int = 12) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *crawl_args(server, db, jobdir)],
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", *crawl_args(server, db, jobdir, slow=True)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
@@ -113,9 +115,11 @@ def test_clean_stop_resumes_from_the_queue(site_server, database_url, tmp_path):
     assert (jobdir / "requests.seen").exists()
 
     middle = len(site_server.request_log)
-    result = run_cli(*crawl_args(site_server, database_url, jobdir))
+    result = run_cli(*crawl_args(site_server, database_url, jobdir), "--log-level", "INFO")
     assert result.returncode == 0, result.stderr
     assert "resuming" in result.stderr
+    # The sitemaps the stopped run read are not read again, and not waited for either.
+    assert "sitemaps still loading" not in result.stderr
     resumed = [path for _, path, _ in site_server.request_log[middle:]]
     # The resumed run does not start over: the home page is not requested again.
     assert "/" not in resumed
