@@ -7,10 +7,13 @@ import sys
 from functools import partial
 from typing import Any
 
-from storage.dedupe_index import DEFAULT_SCHEME
-from storage.dedupe_pairs import PAIR_FLOOR
-from storage.dedupe_report import DEFAULT_THRESHOLD
-from storage.reused_sentences import DEFAULT_MIN_ARTICLES
+# The defaults only: the report's code (numpy, datasketch) is imported when it runs.
+from storage.dedupe_defaults import (
+    DEFAULT_MIN_ARTICLES,
+    DEFAULT_SCHEME,
+    DEFAULT_THRESHOLD,
+    PAIR_FLOOR,
+)
 
 HTML_LIMIT = 200
 

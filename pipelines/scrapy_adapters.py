@@ -130,13 +130,19 @@ class ArchivePipeline:
         self.unchanged = WriteBatcher(self._record_not_modified, lambda page: self._record_not_modified([page])[0],
                                       executor=self.writer_thread, max_items=NOT_MODIFIED_BATCH,
                                       max_seconds=self.batch_seconds)
-        if self.workers > 0:
+        log.info("archive run %s started (%s extraction workers)", self.run_id, self.workers)
+
+    def _extraction_pool(self) -> Executor | None:
+        """The extraction processes, started with the first page to extract: a re-crawl
+        in which nothing changed (every page answered 304) starts none."""
+        if self.pool is None and self.workers > 0:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["pipelines.process"])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             for _ in range(self.workers):
                 self.pool.submit(_warm_up)
-        log.info("archive run %s started (%s extraction workers)", self.run_id, self.workers)
+            log.info("started %d extraction processes", self.workers)
+        return self.pool
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
@@ -217,11 +223,12 @@ class ArchivePipeline:
         site = site_of(page.url)
         options = ExtractOptions(learned_boilerplate=self.learned.get(site, frozenset()),
                                  site_rules=self.rules.get(site))
-        if self.pool is None:
+        pool = self._extraction_pool()
+        if pool is None:
             return process_page(page, options)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, process_page, page, options)
+            return await loop.run_in_executor(pool, process_page, page, options)
         except Exception as exc:  # a worker died (OOM, segfault in a C library)
             log.error("extraction worker failed on %s: %r", page.url, exc)
             return Rejection(page.url, "extract:worker_died", repr(exc)[:300])

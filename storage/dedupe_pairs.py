@@ -18,13 +18,13 @@ import numpy as np
 from sqlalchemy import Connection, Engine, or_, select, update
 from sqlalchemy.orm import aliased
 
+from storage.dedupe_defaults import PAIR_FLOOR as PAIR_FLOOR
 from storage.dedupe_index import in_chunks, insert_for, learned_blocks, write_transaction
 from storage.dedupe_models import DedupeBandKey, DedupeSimilarity, DedupeText, VersionDedupeKey
 from storage.dedupe_text import body_text, jaccard, shingle_hashes
 from storage.minhash import estimated_jaccard, signature_from_bytes
 from storage.models import Article, ArticleVersion
 
-PAIR_FLOOR = 0.3
 # Pairs whose MinHash estimate is this far below the floor are not verified: with
 # 128 permutations the estimate's standard error is at most 0.045 (3.3 of them).
 ESTIMATE_MARGIN = 0.15

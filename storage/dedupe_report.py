@@ -18,6 +18,8 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from storage.dedupe_clusters import Cluster, Member, UnionFind, build_clusters, pairwise_similarity
+from storage.dedupe_defaults import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
+from storage.dedupe_defaults import LshScheme
 from storage.dedupe_index import DEFAULT_SCHEME, in_chunks, update_index
 from storage.dedupe_models import DedupeSimilarity, VersionDedupeKey
 from storage.dedupe_pairs import (
@@ -29,11 +31,10 @@ from storage.dedupe_pairs import (
     screen_pairs,
     verify_pairs,
 )
-from storage.minhash import LshScheme, band_keys, signatures
+from storage.minhash import band_keys, signatures
 from storage.models import Article, ArticleVersion, Site
 from storage.reused_sentences import DEFAULT_MIN_ARTICLES, ReusedSentence, reused_sentences
 
-DEFAULT_THRESHOLD = 0.3
 DEFAULT_SENTENCE_LIMIT = 500
 SIMILARITY_MEANING = ("smallest pairwise Jaccard similarity of word shingles between the cluster's "
                       "texts (exact for verified pairs, a MinHash estimate for the others)")

@@ -15,43 +15,16 @@ mixes the band number and its values, so one index finds equal bands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
+from storage.dedupe_defaults import LshScheme
 
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 _MAX32 = np.uint32(0xFFFFFFFF)
 _SMALL_MATRIX = 1 << 18  # shingles x permutations signed in one 2-D pass (1 MB of uint32)
 _CHUNK_HASHES = 1 << 22  # shingle hashes signed per numpy pass (16 MB of uint32)
-
-
-@dataclass(frozen=True, slots=True)
-class LshScheme:
-    """How texts are signed and banded. ``shingle_size`` words per shingle,
-    ``num_perm`` MinHash permutations drawn from ``seed``, ``bands`` x ``rows``
-    of them used for LSH. ``name`` changes whenever a stored signature would."""
-
-    shingle_size: int = 7
-    num_perm: int = 128
-    seed: int = 1
-    bands: int = 42
-    rows: int = 3
-
-    def __post_init__(self) -> None:
-        if self.shingle_size < 1 or self.bands < 1 or self.rows < 1:
-            raise ValueError("shingle size, bands and rows must be positive")
-        if self.bands * self.rows > self.num_perm:
-            raise ValueError(f"{self.bands} bands x {self.rows} rows exceed {self.num_perm} permutations")
-
-    @property
-    def name(self) -> str:
-        return (f"minhash-affine32-v1:k={self.shingle_size}:p={self.num_perm}:"
-                f"s={self.seed}:b={self.bands}x{self.rows}")
-
-    def candidate_probability(self, similarity: float) -> float:
-        """The chance that two texts of this Jaccard similarity share a band."""
-        return float(1.0 - (1.0 - similarity**self.rows) ** self.bands)
 
 
 @lru_cache(maxsize=8)

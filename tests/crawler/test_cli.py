@@ -122,3 +122,12 @@ def test_schema_copy_matches_the_shared_contract():
     if not SHARED_SCHEMA.exists():
         pytest.skip("shared/ is not beside this clone")
     assert json.loads(FIXTURE_SCHEMA.read_text()) == json.loads(SHARED_SCHEMA.read_text())
+
+
+def test_the_command_line_loads_without_the_dedupe_and_extraction_code():
+    # Every command (and each extraction process, which imports the main module) pays
+    # for what crawler.cli imports: numpy and datasketch wait for the command that uses them.
+    code = ("import sys, crawler.cli; "
+            "print(sorted(m for m in ('numpy', 'datasketch', 'trafilatura', 'scrapy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
