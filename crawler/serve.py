@@ -13,6 +13,7 @@ import hashlib
 import json
 import mimetypes
 import threading
+import time
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,8 +28,10 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, *,
+                 latency: float = 0.0) -> None:
         self.root = root.resolve()
+        self.latency = latency  # seconds each response waits (a slow server)
         self.redirects = _read_redirects(self.root / "_redirects")
         site = self.root / "_site.json"
         self.origin = json.loads(site.read_text())["origin"].rstrip("/") if site.exists() else None
@@ -71,6 +74,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._serve(head=False)
 
     def _serve(self, *, head: bool) -> None:
+        if self.server.latency > 0:
+            time.sleep(self.server.latency)
         path = unquote(urlsplit(self.path).path)
         if path in self.server.redirects:
             target, status = self.server.redirects[path]
@@ -130,9 +135,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def start_site_server(root: Path, *, port: int = 0) -> tuple[SiteServer, threading.Thread]:
-    """Start serving ``root`` in a daemon thread; returns the server (``base_url``) and thread."""
-    server = SiteServer(root, port=port)
+def start_site_server(root: Path, *, port: int = 0, latency: float = 0.0) -> tuple[SiteServer, threading.Thread]:
+    """Start serving ``root`` in a daemon thread; returns the server (``base_url``) and
+    thread. ``latency``: seconds every response waits (requests are served in parallel)."""
+    server = SiteServer(root, port=port, latency=latency)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     return server, thread

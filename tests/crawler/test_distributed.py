@@ -34,7 +34,8 @@ PER_WORKER = {"/robots.txt"}
 
 @pytest.fixture
 def site_server():
-    server, _ = start_site_server(SITE)
+    # 50 ms a response: a crawl lasts long enough for both workers to take part.
+    server, _ = start_site_server(SITE, latency=0.05)
     yield server
     server.shutdown()
     server.server_close()
@@ -73,8 +74,8 @@ def launch(*args: str) -> subprocess.Popen[str]:
 def start_pair(server, db: str, key: str, delay: str) -> tuple[subprocess.Popen[str], subprocess.Popen[str]]:
     common = ["--queue", REDIS_URL, "--crawl-key", key, "--db", db, "--idle-seconds", "2",
               "--heartbeat", "2", "--workers", "1", "--quiet", "--log-level", "INFO"]
+    worker = launch("worker", "--wait", "30", *common)  # waiting before the crawl is seeded
     seeder = launch("crawl", f"{server.base_url}/", "--delay", delay, "--concurrency", "4", *common)
-    worker = launch("worker", "--wait", "30", *common)
     return seeder, worker
 
 
