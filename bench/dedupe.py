@@ -37,7 +37,8 @@ from bench.dedupe_corpus import Article, generate_corpus
 from storage import rows
 from storage.db import open_archive
 from storage.dedupe_clusters import build_clusters
-from storage.dedupe_index import DEFAULT_SCHEME, VersionBody, index_versions
+from storage.dedupe_defaults import DEFAULT_SCHEME
+from storage.dedupe_index import VersionBody, index_versions
 from storage.dedupe_models import DedupeSimilarity, VersionDedupeKey
 from storage.dedupe_pairs import TextShingles, pair_pending
 from storage.dedupe_report import load_edges, load_members

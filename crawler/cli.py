@@ -4,12 +4,8 @@ the storage packages. Errors a user can fix print one line and exit with status 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import sys
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,8 +16,6 @@ from crawler.settings import ARCHIVE_RULES_DIRS
 
 EXIT_USAGE = 2
 __all__ = ["UserError", "build_parser", "main"]
-
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,24 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_options(crawl)
     crawl.set_defaults(handler=cmd_crawl)
 
-    extract = sub.add_parser("extract", help="extract saved HTML pages, no crawl, no storage",
-                             description="Run extraction and normalisation on saved HTML pages and print "
-                             "one JSON record per page (JSON Lines, input order). '-' reads standard "
-                             "input; .gz files are read compressed.")
-    extract.add_argument("files", nargs="+", metavar="FILE", help="HTML file(s), '-' for standard input")
-    extract.add_argument("--url", help="the URL the page(s) came from (default: the page's canonical link)")
-    extract.add_argument("--rules", type=Path, action="append", metavar="DIR",
-                         help="folder of per-site rules (*.toml); repeatable")
-    extract.set_defaults(handler=cmd_extract)
+    from crawler import cli_demo, cli_extract, cli_reprocess, cli_schedule, cli_worker
+    from crawler.cli_query import add_parsers  # search, export, stats, browse
 
-    demo = sub.add_parser("demo", help="serve the bundled example site and crawl it",
-                          description="Serve examples/site/ on 127.0.0.1, crawl it with the same code "
-                          "path as 'crawl' into the archive, and print what was archived.")
-    _add_db(demo)
-    demo.add_argument("--site-dir", type=Path, help="site folder to serve (default: examples/site)")
-    demo.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
-    demo.set_defaults(handler=cmd_demo)
-
+    cli_extract.add_parser(sub)
+    cli_demo.add_parser(sub)
     boilerplate = sub.add_parser("boilerplate", help="show the boilerplate learned per site",
                                  description="Paragraphs that recur across many articles of a site, "
                                  "learned from the archive and removed from article text.")
@@ -88,9 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--limit", type=int, default=20, help="how many runs (newest first)")
     runs.add_argument("--site", metavar="NAME", help="only the runs of this sites-file entry")
     runs.set_defaults(handler=cmd_runs)
-
-    from crawler import cli_reprocess, cli_schedule, cli_worker
-    from crawler.cli_query import add_parsers  # search, export, stats, browse
 
     add_parsers(sub)
     cli_worker.add_parser(sub, crawl=crawl)
@@ -176,49 +154,6 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
     if args.lastmod_trust_days is not None:
         settings["ARCHIVE_LASTMOD_TRUST_DAYS"] = args.lastmod_trust_days
     return settings
-
-
-def cmd_extract(args: argparse.Namespace) -> int:
-    from pipelines.process import process_page
-    from pipelines.records import ExtractOptions, FetchedPage, Rejection
-    from pipelines.urls import site_of
-
-    rules = _load_rules(args.rules or [])
-    pages = list(_read_inputs(args.files))  # read all first: an unreadable file fails early
-    now = datetime.now(UTC)
-    for name, body in pages:
-        url = args.url or (name if name.startswith(("http://", "https://")) else _file_url(name))
-        options = ExtractOptions(site_rules=rules.get(site_of(url)))
-        result = process_page(FetchedPage(url=url, body=body, fetched_at=now, content_type=None), options)
-        if isinstance(result, Rejection):
-            record: dict[str, Any] = {"url": result.url, "error": result.reason}
-            if result.detail:
-                record["detail"] = result.detail
-        else:
-            stamp = now.isoformat(timespec="seconds")
-            record = {**result.to_record(), "first_seen": stamp, "last_seen": stamp, "version": 1}
-            record.pop("block_sha1s", None)
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.runner import CrawlOptions
-    from crawler.serve import start_site_server
-
-    site_dir = _find_site_dir(args.site_dir)
-    database_url = _open_database(args.db)
-    server, _ = start_site_server(site_dir, port=_free_preferred_port(8377))
-    print(f"serving {site_dir} at {server.base_url}/", file=sys.stderr)
-    options = CrawlOptions(start_urls=(f"{server.base_url}/",), database_url=database_url,
-                           workers=args.workers, delay=0.0, concurrency=8, progress_interval=2)
-    try:
-        status = _run_and_report(options, sys.stdout)
-    finally:
-        server.shutdown()
-    _print_archive_table(database_url, site="127.0.0.1", out=sys.stdout)
-    return status
 
 
 def cmd_boilerplate(args: argparse.Namespace) -> int:
@@ -370,59 +305,6 @@ def _load_rules(folders: list[Path]) -> dict[str, Any]:
         return load_site_rules([*map(Path, ARCHIVE_RULES_DIRS), *(_rules_dir(f) for f in folders)])
     except SiteRulesError as exc:
         raise UserError(str(exc)) from exc
-
-
-def _read_inputs(files: list[str]) -> Iterator[tuple[str, bytes]]:
-    for name in files:
-        try:
-            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        except OSError as exc:
-            raise UserError(f"cannot read {name}: {exc.strerror or exc}") from exc
-        if name.endswith(".gz") or data[:2] == b"\x1f\x8b":
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
-                raise UserError(f"cannot read {name}: not a valid gzip file") from exc
-        yield name, data
-
-
-def _file_url(name: str) -> str:
-    return "file:///dev/stdin" if name == "-" else Path(name).resolve().as_uri()
-
-
-def _find_site_dir(given: Path | None) -> Path:
-    candidates = [given] if given else [
-        Path.cwd() / "examples" / "site", Path(__file__).resolve().parents[1] / "examples" / "site"]
-    for path in candidates:
-        if path and (path / "index.html").is_file():
-            return path
-    raise UserError("example site not found: run from the healtharchive source folder or pass --site-dir")
-
-
-def _free_preferred_port(preferred: int) -> int:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", preferred))
-        except OSError:
-            return 0
-    return preferred
-
-
-def _print_archive_table(database_url: str, *, site: str, out: TextIO) -> None:
-    from storage.db import open_archive
-    from storage.queries import archive_summary
-
-    engine = open_archive(database_url)
-    rows = [r for r in archive_summary(engine) if r.get("site", site) == site]
-    engine.dispose()
-    print(f"\narchived {len(rows)} pages:", file=out)
-    print(f"{'kind':<9}{'published':<12}{'refs':>5}  {'authors':<28}title", file=out)
-    for row in rows:
-        authors = (row.get("authors") or "")[:26]
-        print(f"{row.get('kind', ''):<9}{str(row.get('published') or '-')[:10]:<12}"
-              f"{row.get('reference_count', 0):>5}  {authors:<28}{(row.get('title') or '')[:60]}", file=out)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.distributed import FrontierOptions, frontier_scrapy_settings
 from crawler.jobdir import close_jobdir, open_jobdir
-from crawler.spiders.site import SiteSpider, scope_of
+from crawler.spiders.site import SiteSpider
+from crawler.spiders.site_urls import scope_of
 
 
 @dataclass(frozen=True, slots=True)

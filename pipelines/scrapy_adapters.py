@@ -64,10 +64,6 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def _warm_up() -> int:
-    return os.getpid()
-
-
 class ArchivePipeline:
     """Extracts each fetched page in a worker process and archives the result."""
 
@@ -139,8 +135,6 @@ class ArchivePipeline:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["pipelines.process"])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-            for _ in range(self.workers):
-                self.pool.submit(_warm_up)
             log.info("started %d extraction processes", self.workers)
         return self.pool
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Near-duplicate Jaccard threshold: light rewrites (up to 30% of sentences changed)
-# cluster, different articles on one topic do not (see docs/dedupe.md).
+# cluster, different articles on one topic do not (tests/storage/test_dedupe_report.py).
 DEFAULT_THRESHOLD = 0.3
 # The lowest threshold a report may ask for: pairs below it are not kept in the index.
 PAIR_FLOOR = 0.3

@@ -22,8 +22,7 @@ from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import SQLITE_BEGIN_OPTION
-from storage.dedupe_defaults import DEFAULT_SCHEME as DEFAULT_SCHEME
-from storage.dedupe_defaults import LshScheme
+from storage.dedupe_defaults import DEFAULT_SCHEME, LshScheme
 from storage.dedupe_models import DedupeBandKey, DedupeText, VersionDedupeKey
 from storage.dedupe_text import body_text, shingle_hashes, text_sha256
 from storage.minhash import band_keys, signature_bytes, signatures

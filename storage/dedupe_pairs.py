@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, or_, select, update
 from sqlalchemy.orm import aliased
 
-from storage.dedupe_defaults import PAIR_FLOOR as PAIR_FLOOR
+from storage.dedupe_defaults import PAIR_FLOOR
 from storage.dedupe_index import in_chunks, insert_for, learned_blocks, write_transaction
 from storage.dedupe_models import DedupeBandKey, DedupeSimilarity, DedupeText, VersionDedupeKey
 from storage.dedupe_text import body_text, jaccard, shingle_hashes

@@ -18,9 +18,13 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from storage.dedupe_clusters import Cluster, Member, UnionFind, build_clusters, pairwise_similarity
-from storage.dedupe_defaults import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
-from storage.dedupe_defaults import LshScheme
-from storage.dedupe_index import DEFAULT_SCHEME, in_chunks, update_index
+from storage.dedupe_defaults import (
+    DEFAULT_MIN_ARTICLES,
+    DEFAULT_SCHEME,
+    DEFAULT_THRESHOLD,
+    LshScheme,
+)
+from storage.dedupe_index import in_chunks, update_index
 from storage.dedupe_models import DedupeSimilarity, VersionDedupeKey
 from storage.dedupe_pairs import (
     PAIR_FLOOR,
@@ -33,7 +37,7 @@ from storage.dedupe_pairs import (
 )
 from storage.minhash import band_keys, signatures
 from storage.models import Article, ArticleVersion, Site
-from storage.reused_sentences import DEFAULT_MIN_ARTICLES, ReusedSentence, reused_sentences
+from storage.reused_sentences import ReusedSentence, reused_sentences
 
 DEFAULT_SENTENCE_LIMIT = 500
 SIMILARITY_MEANING = ("smallest pairwise Jaccard similarity of word shingles between the cluster's "

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storage.dedupe_defaults import DEFAULT_MIN_ARTICLES as DEFAULT_MIN_ARTICLES
+from storage.dedupe_defaults import DEFAULT_MIN_ARTICLES
 from storage.dedupe_text import (
     is_countable_sentence,
     normalise_text,

@@ -8,14 +8,12 @@ HTML page it fetches as a ``FetchedPage``. It never parses article fields.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
@@ -27,37 +25,25 @@ from sqlalchemy import Engine
 
 from crawler.conditional import NOT_MODIFIED_FLAG, REASON_KEY, unchanged_since
 from crawler.failures import describe_failure
+from crawler.spiders.site_urls import (
+    NOT_A_PAGE,
+    SKIPPED_SCHEMES,
+    RecentUrls,
+    feed_links,
+    netloc_of,
+    scope_of,
+    url_patterns,
+)
 from pipelines.records import FetchedPage, FetchFailure, NotModifiedPage
 from pipelines.urls import normalise_url
 from storage.crawl_state import KnownUrls, iter_known_urls
 from storage.db import open_archive
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-# Links to files that are never pages (images, media, archives, documents, assets).
-NOT_A_PAGE = re.compile(
-    r"\.(?:jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|odt|csv|zip|gz|tgz|"
-    r"bz2|rar|7z|mp3|mp4|m4a|m4v|wav|avi|mov|wmv|webm|ogg|flac|css|js|json|woff2?|ttf|eot|otf|"
-    r"exe|dmg|apk|iso|bin|ics|vcf)$", re.IGNORECASE)
-SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "sms:", "whatsapp:")
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 REVISIT_BATCH = 2000
 RECENT_URLS = 50_000  # URLs remembered as requested (a cache: the dupefilter decides)
 SITEMAP_WAIT_SECONDS = 20.0  # longest the start pages wait for the sitemaps
-
-
-def scope_of(url: str) -> set[str]:
-    """Netlocs in scope for a start URL: its host and port, with and without 'www.'."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = f":{parts.port}" if parts.port else ""
-    bare = host[4:] if host.startswith("www.") else host
-    return {f"{bare}{port}", f"www.{bare}{port}"}
-
-
-def netloc_of(url: str) -> str:
-    parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{(parts.hostname or '').lower()}{port}"
 
 
 class SiteSpider(scrapy.Spider):
@@ -68,8 +54,8 @@ class SiteSpider(scrapy.Spider):
                  deny: str | Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Crawl rules: URL path regexes a page must match (any of allow, none of deny).
-        self.allow = _patterns(allow)
-        self.deny = _patterns(deny)
+        self.allow = url_patterns(allow)
+        self.deny = url_patterns(deny)
         urls = start_urls.split(",") if isinstance(start_urls, str) else list(start_urls)
         self.start_urls = [normalise_url(u) for u in urls if u.strip()]
         self.scope: set[str] = set().union(*(scope_of(u) for u in self.start_urls)) if self.start_urls else set()
@@ -376,48 +362,6 @@ class SiteSpider(scrapy.Spider):
 
     def _reached(self, response: Response) -> None:
         self.reached_hosts.add(netloc_of(response.url))
-
-
-class RecentUrls:
-    """The last ``size`` URLs added (a set that forgets its oldest entries)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._urls: dict[str, None] = {}
-
-    def __contains__(self, url: object) -> bool:
-        return url in self._urls
-
-    def __len__(self) -> int:
-        return len(self._urls)
-
-    def add(self, url: str) -> None:
-        if url in self._urls:
-            return
-        self._urls[url] = None
-        if len(self._urls) > self.size:
-            del self._urls[next(iter(self._urls))]
-
-
-def feed_links(body: bytes, *, base_url: str) -> list[str]:
-    """Item links of an RSS 2.0, RSS 1.0/RDF or Atom feed."""
-    try:
-        root = etree.fromstring(body, parser=etree.XMLParser(recover=True, resolve_entities=False,
-                                                             no_network=True))
-    except etree.XMLSyntaxError:
-        return []
-    if root is None:
-        return []
-    links = root.xpath("//*[local-name()='item']/*[local-name()='link']/text()")
-    links += root.xpath("//*[local-name()='entry']/*[local-name()='link']"
-                        "[not(@rel) or @rel='alternate']/@href")
-    return [urljoin(base_url, link.strip()) for link in links if link.strip()]
-
-
-def _patterns(value: str | Iterable[str]) -> list[re.Pattern[str]]:
-    """Regexes from a list or a comma-separated string (``scrapy crawl -a deny=...``)."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    return [re.compile(item.strip()) for item in items if item.strip()]
 
 
 def _header(response: Response, name: bytes) -> str | None:

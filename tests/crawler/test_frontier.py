@@ -12,7 +12,7 @@ import redis
 
 from crawler.frontier import CrawlKeys, Frontier, crawl_key_for
 from crawler.frontier_worker import merge_shares
-from crawler.spiders.site import RecentUrls
+from crawler.spiders.site_urls import RecentUrls
 
 
 @pytest.fixture

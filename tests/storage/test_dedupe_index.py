@@ -8,7 +8,8 @@ import pytest
 from dedupe_samples import known_articles, save_articles
 from sqlalchemy import delete, func, select, update
 
-from storage.dedupe_index import DEFAULT_SCHEME, update_index
+from storage.dedupe_defaults import DEFAULT_SCHEME
+from storage.dedupe_index import update_index
 from storage.dedupe_models import DedupeBandKey, DedupeSimilarity, DedupeText, VersionDedupeKey
 from storage.dedupe_pairs import TextShingles, pair_pending
 from storage.dedupe_report import DedupeOptions, build_report

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
+from storage.dedupe_defaults import LshScheme
 from storage.dedupe_text import normalise_text, shingle_hash32, shingle_hashes, shingles
 from storage.minhash import (
-    LshScheme,
     band_keys,
     estimated_jaccard,
     signature_bytes,
