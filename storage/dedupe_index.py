@@ -1,10 +1,10 @@
 """Keeping the dedupe index: a signature and band keys for every current body.
 
-``index_version`` is what the writer calls when a version is inserted or refreshed
-(inside its transaction): the body is normalised without the site's learned
-boilerplate, a new distinct body gets its MinHash signature and LSH band keys,
-and the version points at it. ``index_versions`` does the same for many versions
-at once (backfill, bulk loads). ``update_index`` brings an archive that predates
+``index_versions`` is what the writer calls when versions are inserted or refreshed
+(inside its transaction, once per batch of articles): each body is normalised
+without the site's learned boilerplate, a new distinct body gets its MinHash
+signature and LSH band keys, and the version points at it. ``update_index`` brings
+an archive that predates
 the index, or was signed with another scheme, up to date: only current versions
 without a key are indexed.
 """
@@ -40,11 +40,6 @@ class VersionBody:
     version_id: int
     site_id: int
     text: str
-
-
-def index_version(conn: Connection, version_id: int, *, site_id: int, text: str) -> None:
-    """Index one version (the writer's hook, in the writer's transaction)."""
-    index_versions(conn, [VersionBody(version_id, site_id, text)])
 
 
 def index_versions(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.dedupe_index import index_version
+from storage.dedupe_index import VersionBody, index_versions
 from storage.incoming import IncomingArticle, author_name_key, parse_instant
 from storage.models import (
     AffiliateLink,
@@ -88,9 +88,16 @@ def insert_article(conn: Connection, article: IncomingArticle, source: VersionSo
 
 
 def insert_version(
-    conn: Connection, article_id: int, number: int, article: IncomingArticle, source: VersionSource
+    conn: Connection,
+    article_id: int,
+    number: int,
+    article: IncomingArticle,
+    source: VersionSource,
+    to_index: list[VersionBody] | None = None,
 ) -> int:
-    """Insert version ``number`` of an article, with its children: its id."""
+    """Insert version ``number`` of an article, with its children: its id. The
+    version is indexed for dedupe now, or added to ``to_index`` for the caller to
+    index with the rest of its batch (``insert_children``)."""
     version_id = conn.execute(
         insert_for(conn)(ArticleVersion)
         .values(
@@ -105,12 +112,16 @@ def insert_version(
         )
         .returning(ArticleVersion.id)
     ).scalar_one()
-    insert_children(conn, version_id, article, source.site_id)
+    insert_children(conn, version_id, article, source.site_id, to_index)
     return int(version_id)
 
 
 def refresh_version(
-    conn: Connection, version_id: int, article: IncomingArticle, site_id: int
+    conn: Connection,
+    version_id: int,
+    article: IncomingArticle,
+    site_id: int,
+    to_index: list[VersionBody] | None = None,
 ) -> None:
     conn.execute(
         update(ArticleVersion)
@@ -119,12 +130,20 @@ def refresh_version(
     )
     for model in CHILD_MODELS:
         conn.execute(delete(model).where(model.article_version_id == version_id))
-    insert_children(conn, version_id, article, site_id)
+    insert_children(conn, version_id, article, site_id, to_index)
 
 
 def insert_children(
-    conn: Connection, version_id: int, article: IncomingArticle, site_id: int
+    conn: Connection,
+    version_id: int,
+    article: IncomingArticle,
+    site_id: int,
+    to_index: list[VersionBody] | None = None,
 ) -> None:
+    """Insert the version's authors, tags, sections, references, links, flags and
+    block fingerprints, and index its text for dedupe: at once, or, given
+    ``to_index``, by the caller once for a whole batch (one signing pass and a few
+    statements for the batch instead of per article)."""
     def numbered(items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> list[dict]:
         return [
             {"article_version_id": version_id, "position": position, **make(item)}
@@ -151,7 +170,11 @@ def insert_children(
     ):
         if items:
             conn.execute(insert_for(conn)(model), numbered(items, make))
-    index_version(conn, version_id, site_id=site_id, text=article.text)
+    body = VersionBody(version_id, site_id, article.text)
+    if to_index is None:
+        index_versions(conn, [body])
+    else:
+        to_index.append(body)
 
 
 def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:

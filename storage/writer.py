@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from storage import crawl_state, reprocess, rows
 from storage.crawl_state import UnchangedCheck
 from storage.db import SQLITE_BEGIN_OPTION, ArchiveError
+from storage.dedupe_index import VersionBody, index_versions
 from storage.incoming import IncomingArticle, read_article_record
 from storage.models import (
     FETCH_OUTCOMES,
@@ -176,9 +177,15 @@ class ArchiveWriter(CrawlRunWrites):
                 options.get("last_modified"),
             )
             prepared.append((read_article_record(record), fetch))
-        return self._in_transaction(
-            lambda conn: [self._save(conn, run_id, article, fetch) for article, fetch in prepared]
-        )
+
+        def work(conn: Connection) -> list[SaveResult]:
+            to_index: list[VersionBody] = []
+            results = [self._save(conn, run_id, article, fetch, to_index)
+                       for article, fetch in prepared]
+            index_versions(conn, to_index)  # the batch's new texts signed in one pass
+            return results
+
+        return self._in_transaction(work)
 
     def refresh_current(self, record: Mapping[str, Any]) -> bool:
         """Rewrite the current version of ``record['url']`` in place, children included:
@@ -254,7 +261,12 @@ class ArchiveWriter(CrawlRunWrites):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _save(
-        self, conn: Connection, run_id: int, article: IncomingArticle, fetch: FetchInfo
+        self,
+        conn: Connection,
+        run_id: int,
+        article: IncomingArticle,
+        fetch: FetchInfo,
+        to_index: list[VersionBody] | None = None,
     ) -> SaveResult:
         raw_page_id = rows.store_raw_page(conn, fetch)
         site_id = rows.ensure_site(conn, article.site, fetch.fetched_at)
@@ -263,7 +275,7 @@ class ArchiveWriter(CrawlRunWrites):
         if existing is None:
             new_id = rows.insert_article(conn, article, source)
             if new_id is not None:
-                first_id = rows.insert_version(conn, new_id, 1, article, source)
+                first_id = rows.insert_version(conn, new_id, 1, article, source, to_index)
                 conn.execute(
                     update(Article).where(Article.id == new_id).values(current_version_id=first_id)
                 )
@@ -283,7 +295,7 @@ class ArchiveWriter(CrawlRunWrites):
         result: SaveResult = "unchanged"
         if version_id is not None and current and current.content_hash == article.content_hash:
             if current.record_sha256 != article.record_sha256:
-                rows.refresh_version(conn, version_id, article, site_id)
+                rows.refresh_version(conn, version_id, article, site_id, to_index)
         else:
             result = "updated"
             last_number = conn.execute(
@@ -292,7 +304,7 @@ class ArchiveWriter(CrawlRunWrites):
                 )
             ).scalar()
             version_id = rows.insert_version(
-                conn, article_id, (last_number or 0) + 1, article, source
+                conn, article_id, (last_number or 0) + 1, article, source, to_index
             )
         seen_at = fetch.fetched_at
         conn.execute(

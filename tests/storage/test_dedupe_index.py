@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from dedupe_samples import known_articles, save_articles
+from dedupe_samples import at, known_articles, save_articles
 from sqlalchemy import delete, func, select, update
 
 from storage.dedupe_defaults import DEFAULT_SCHEME
@@ -13,7 +13,9 @@ from storage.dedupe_index import update_index
 from storage.dedupe_models import DedupeBandKey, DedupeSimilarity, DedupeText, VersionDedupeKey
 from storage.dedupe_pairs import TextShingles, pair_pending
 from storage.dedupe_report import DedupeOptions, build_report
+from storage.dedupe_text import body_text, text_sha256
 from storage.models import Article
+from storage.writer import ArchiveWriter
 
 NAMES = known_articles()
 
@@ -44,6 +46,26 @@ def test_a_refreshed_version_is_indexed_again(archive_engine):
     assert ArchiveWriter(archive_engine).refresh_current(record)
     with archive_engine.connect() as conn:
         assert conn.execute(select(VersionDedupeKey.dedupe_text_id)).scalar_one() != before
+
+
+def test_one_batch_that_saves_a_url_twice_indexes_its_last_text(archive_engine):
+    # The writer indexes a batch once, at its end: a version refreshed later in the same
+    # batch is listed twice and must end up pointing at its refreshed text (PostgreSQL
+    # refuses an upsert that touches one row twice).
+    refreshed = {**replace(NAMES["sleep"], sentences=NAMES["sleep"].sentences[:-3]).to_record(),
+                 "content_hash": NAMES["sleep"].to_record()["content_hash"]}
+    writer = ArchiveWriter(archive_engine)
+    run_id = writer.start_run(start_urls=["https://example.org/"])
+    results = writer.save_articles(run_id, [(NAMES["sleep"].to_record(), {"fetched_at": at(0)}),
+                                            (refreshed, {"fetched_at": at(1)}),
+                                            (NAMES["magnesium"].to_record(), {"fetched_at": at(1)})])
+    assert results == ["new", "unchanged", "new"]
+    assert count(archive_engine, VersionDedupeKey) == 2
+    with archive_engine.connect() as conn:
+        shas = conn.execute(select(DedupeText.text_sha256).join(
+            VersionDedupeKey, VersionDedupeKey.dedupe_text_id == DedupeText.id)).scalars().all()
+    assert text_sha256(body_text(refreshed["text"], ())) in shas
+    assert text_sha256(body_text(NAMES["sleep"].to_record()["text"], ())) not in shas
 
 
 def test_backfill_indexes_only_what_is_missing(archive_engine):
