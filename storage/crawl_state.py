@@ -12,12 +12,13 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 
 from storage.models import Article, Fetch, RawPage, UrlState
-from storage.rows import FetchInfo, insert_for
+from storage.rows import FetchInfo, dialect_insert
 
 GONE_STATUSES = frozenset({404, 410})
 
@@ -145,8 +146,18 @@ def upsert_state(
         "raw_page_id": raw_page_id,
         "article_id": article_id,
     }
-    statement = insert_for(conn)(UrlState).values(url=url, **values)
-    conn.execute(statement.on_conflict_do_update(index_elements=["url"], set_=values))
+    conn.execute(_upsert_state_statement(conn.dialect.name), {"url": url, **values})
+
+
+@cache
+def _upsert_state_statement(dialect_name: str) -> Any:
+    """``upsert_state``'s statement, built once per dialect (see ``rows.hot_statement``):
+    a new URL is inserted, a known one takes the new answer's columns."""
+    insert = dialect_insert(dialect_name)(UrlState)
+    columns = ("status", "etag", "last_modified", "fetched_at", "checked_at", "raw_page_id",
+               "article_id")
+    return insert.on_conflict_do_update(
+        index_elements=["url"], set_={name: insert.excluded[name] for name in columns})
 
 
 @dataclass(frozen=True, slots=True)

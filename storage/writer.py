@@ -276,9 +276,8 @@ class ArchiveWriter(CrawlRunWrites):
             new_id = rows.insert_article(conn, article, source)
             if new_id is not None:
                 first_id = rows.insert_version(conn, new_id, 1, article, source, to_index)
-                conn.execute(
-                    update(Article).where(Article.id == new_id).values(current_version_id=first_id)
-                )
+                conn.execute(rows.hot_statement(conn, "update_article"),
+                             {"target_id": new_id, "current_version_id": first_id})
                 _insert_save_fetch(conn, article, source, "archived", new_id)
                 _remember_url(conn, article, source, new_id)
                 return "new"
@@ -308,16 +307,16 @@ class ArchiveWriter(CrawlRunWrites):
             )
         seen_at = fetch.fetched_at
         conn.execute(
-            update(Article)
-            .where(Article.id == article_id)
-            .values(
-                site_id=site_id,
-                kind=article.kind,
-                first_seen_at=min(first_seen_at, seen_at),
-                last_seen_at=max(last_seen_at, seen_at),
-                gone_at=None,
-                current_version_id=version_id,
-            )
+            rows.hot_statement(conn, "update_article"),
+            {
+                "target_id": article_id,
+                "site_id": site_id,
+                "kind": article.kind,
+                "first_seen_at": min(first_seen_at, seen_at),
+                "last_seen_at": max(last_seen_at, seen_at),
+                "gone_at": None,
+                "current_version_id": version_id,
+            },
         )
         outcome = "archived" if result == "updated" else "unchanged"
         _insert_save_fetch(conn, article, source, outcome, article_id)
