@@ -34,7 +34,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from pipelines.process import process_page
+from pipelines.extract_call import extract_page
 from pipelines.records import (
     ExtractOptions,
     FetchedPage,
@@ -133,7 +133,7 @@ class ArchivePipeline:
         in which nothing changed (every page answered 304) starts none."""
         if self.pool is None and self.workers > 0:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["pipelines.process"])
+            context.set_forkserver_preload(["pipelines.process", "pipelines.extract_call"])
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
             log.info("started %d extraction processes", self.workers)
         return self.pool
@@ -219,10 +219,10 @@ class ArchivePipeline:
                                  site_rules=self.rules.get(site))
         pool = self._extraction_pool()
         if pool is None:
-            return process_page(page, options)
+            return extract_page(page, options)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(pool, process_page, page, options)
+            return await loop.run_in_executor(pool, extract_page, page, options)
         except Exception as exc:  # a worker died (OOM, segfault in a C library)
             log.error("extraction worker failed on %s: %r", page.url, exc)
             return Rejection(page.url, "extract:worker_died", repr(exc)[:300])

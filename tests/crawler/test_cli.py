@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,24 @@ def test_the_command_line_loads_without_the_dedupe_and_extraction_code():
             "print(sorted(m for m in ('numpy', 'datasketch', 'trafilatura', 'scrapy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_crawl_with_extraction_processes_keeps_the_extraction_code_out_of_the_crawler(tmp_path):
+    # The extraction processes import trafilatura, dateparser and extruct; the crawler
+    # process only hands them pages (pipelines.extract_call), so it stays that much
+    # smaller for the whole crawl.
+    code = (
+        "import sys; from pathlib import Path; from crawler.serve import start_site_server; "
+        "from crawler.cli import main; "
+        "server, _ = start_site_server(Path(sys.argv[1])); "
+        "rc = main(['crawl', server.base_url + '/', '--db', sys.argv[2], '--workers', '1', "
+        "'--delay', '0', '--quiet', '--log-level', 'ERROR', '--max-pages', '12']); "
+        "print(rc, sorted(m for m in ('trafilatura', 'dateparser', 'extruct', 'pipelines.process') "
+        "if m in sys.modules))"
+    )
+    site = Path(__file__).resolve().parents[2] / "examples" / "site"
+    result = subprocess.run([sys.executable, "-c", code, str(site), str(tmp_path / "a.db")],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] > 0  # it did extract
