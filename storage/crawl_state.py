@@ -9,16 +9,15 @@ known URLs of a site to revisit. Writes (``upsert_state``, ``record_unchanged``,
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, update
 
 from storage.models import Article, Fetch, RawPage, UrlState
-from storage.rows import FetchInfo, dialect_insert
+from storage.rows import FetchInfo, hot_statement
 
 GONE_STATUSES = frozenset({404, 410})
 
@@ -146,16 +145,13 @@ def upsert_state(
         "raw_page_id": raw_page_id,
         "article_id": article_id,
     }
-    conn.execute(_upsert_state_statement(conn.dialect.name), {"url": url, **values})
+    conn.execute(hot_statement(conn, _upsert_state), {"url": url, **values})
 
 
-@cache
-def _upsert_state_statement(dialect_name: str) -> Any:
-    """``upsert_state``'s statement, built once per dialect (see ``rows.hot_statement``):
-    a new URL is inserted, a known one takes the new answer's columns."""
-    insert = dialect_insert(dialect_name)(UrlState)
-    columns = ("status", "etag", "last_modified", "fetched_at", "checked_at", "raw_page_id",
-               "article_id")
+def _upsert_state(dialect_insert: Callable[..., Any]) -> Any:
+    """A new URL is inserted; a known one takes the new answer's every column."""
+    insert = dialect_insert(UrlState)
+    columns = [column.name for column in UrlState.__table__.columns if column.name not in ("id", "url")]
     return insert.on_conflict_do_update(
         index_elements=["url"], set_={name: insert.excluded[name] for name in columns})
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.dedupe_index import VersionBody, index_versions
+from storage.dedupe_index import VersionBody
 from storage.incoming import IncomingArticle, author_name_key, parse_instant
 from storage.models import (
     AffiliateLink,
@@ -64,29 +64,37 @@ def dialect_insert(dialect_name: str) -> Callable[..., Any]:
     return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
-# The writer's statements run for every page, so they are built once per dialect and
-# take their values as execute() parameters: SQLAlchemy then reuses the statement's
-# cache key and compiled form. Building ``insert(...).values(**row)`` per page instead
-# turned every value into a new bound parameter and hashed the statement again, a
-# third of the writer's time in a crawl.
-_HOT_STATEMENTS: dict[str, Callable[[Callable[..., Any]], Any]] = {
-    "insert_article": lambda insert: insert(Article)
-    .on_conflict_do_nothing(index_elements=["url"])
-    .returning(Article.id),
-    "insert_version": lambda insert: insert(ArticleVersion).returning(ArticleVersion.id),
-    "insert_fetch": lambda insert: insert(Fetch).returning(Fetch.id),
-    "update_article": lambda _: update(Article).where(Article.id == bindparam("target_id")),
-}
+def hot_statement(conn: Connection, build: Callable[[Callable[..., Any]], Any]) -> Any:
+    """The statement ``build(dialect's insert)``, built once per dialect.
 
-
-def hot_statement(conn: Connection, name: str) -> Any:
-    """The prepared statement ``name`` of ``_HOT_STATEMENTS`` for ``conn``'s dialect."""
-    return _hot_statement(conn.dialect.name, name)
+    The writer's statements run for every page, so they are built once and take their
+    values as execute() parameters: SQLAlchemy then reuses the statement's cache key and
+    compiled form. Building ``insert(...).values(**row)`` per page instead turned every
+    value into a new bound parameter and hashed the statement again, a third of the
+    writer's time in a crawl."""
+    return _built_statement(conn.dialect.name, build)
 
 
 @cache
-def _hot_statement(dialect_name: str, name: str) -> Any:
-    return _HOT_STATEMENTS[name](dialect_insert(dialect_name))
+def _built_statement(dialect_name: str, build: Callable[[Callable[..., Any]], Any]) -> Any:
+    return build(dialect_insert(dialect_name))
+
+
+def _insert_article(insert: Callable[..., Any]) -> Any:
+    return insert(Article).on_conflict_do_nothing(index_elements=["url"]).returning(Article.id)
+
+
+def _insert_version(insert: Callable[..., Any]) -> Any:
+    return insert(ArticleVersion).returning(ArticleVersion.id)
+
+
+def _insert_fetch(insert: Callable[..., Any]) -> Any:
+    return insert(Fetch).returning(Fetch.id)
+
+
+def update_article(_insert: Callable[..., Any]) -> Any:
+    """The article row whose id is the ``target_id`` parameter, its columns from the others."""
+    return update(Article).where(Article.id == bindparam("target_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +112,7 @@ def insert_article(conn: Connection, article: IncomingArticle, source: VersionSo
     ``None`` if another writer inserted the URL first."""
     seen_at = source.fetch.fetched_at
     article_id = conn.execute(
-        hot_statement(conn, "insert_article"),
+        hot_statement(conn, _insert_article),
         {"site_id": source.site_id, "url": article.url, "kind": article.kind,
          "first_seen_at": seen_at, "last_seen_at": seen_at},
     ).scalar()
@@ -117,13 +125,12 @@ def insert_version(
     number: int,
     article: IncomingArticle,
     source: VersionSource,
-    to_index: list[VersionBody] | None = None,
+    to_index: list[VersionBody],
 ) -> int:
-    """Insert version ``number`` of an article, with its children: its id. The
-    version is indexed for dedupe now, or added to ``to_index`` for the caller to
-    index with the rest of its batch (``insert_children``)."""
+    """Insert version ``number`` of an article, with its children: its id. Its text
+    is added to ``to_index`` (see ``insert_children``)."""
     version_id = conn.execute(
-        hot_statement(conn, "insert_version"),
+        hot_statement(conn, _insert_version),
         {
             "article_id": article_id,
             "version": number,
@@ -144,7 +151,7 @@ def refresh_version(
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    to_index: list[VersionBody] | None = None,
+    to_index: list[VersionBody],
 ) -> None:
     conn.execute(
         update(ArticleVersion)
@@ -161,12 +168,12 @@ def insert_children(
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    to_index: list[VersionBody] | None = None,
+    to_index: list[VersionBody],
 ) -> None:
     """Insert the version's authors, tags, sections, references, links, flags and
-    block fingerprints, and index its text for dedupe: at once, or, given
-    ``to_index``, by the caller once for a whole batch (one signing pass and a few
-    statements for the batch instead of per article)."""
+    block fingerprints, and add its text to ``to_index``: the writer indexes what a
+    transaction listed for dedupe at its end (``ArchiveWriter._in_indexing_transaction``),
+    one signing pass and a few statements for a whole batch."""
     def numbered(items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> list[dict]:
         return [
             {"article_version_id": version_id, "position": position, **make(item)}
@@ -193,11 +200,7 @@ def insert_children(
     ):
         if items:
             conn.execute(insert_for(conn)(model), numbered(items, make))
-    body = VersionBody(version_id, site_id, article.text)
-    if to_index is None:
-        index_versions(conn, [body])
-    else:
-        to_index.append(body)
+    to_index.append(VersionBody(version_id, site_id, article.text))
 
 
 def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
@@ -310,7 +313,7 @@ def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:
         "last_modified": fetch.last_modified,
         **columns,
     }
-    return int(conn.execute(hot_statement(conn, "insert_fetch"), values).scalar_one())
+    return int(conn.execute(hot_statement(conn, _insert_fetch), values).scalar_one())
 
 
 def version_fields(article: IncomingArticle) -> dict[str, Any]:

@@ -159,7 +159,8 @@ class ArchiveWriter(CrawlRunWrites):
         fetch = FetchInfo(
             checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
         )
-        return self._in_transaction(lambda conn: self._save(conn, run_id, article, fetch))
+        return self._in_indexing_transaction(
+            lambda conn, to_index: self._save(conn, run_id, article, fetch, to_index))
 
     def save_articles(
         self, run_id: int, items: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -177,15 +178,9 @@ class ArchiveWriter(CrawlRunWrites):
                 options.get("last_modified"),
             )
             prepared.append((read_article_record(record), fetch))
-
-        def work(conn: Connection) -> list[SaveResult]:
-            to_index: list[VersionBody] = []
-            results = [self._save(conn, run_id, article, fetch, to_index)
-                       for article, fetch in prepared]
-            index_versions(conn, to_index)  # the batch's new texts signed in one pass
-            return results
-
-        return self._in_transaction(work)
+        return self._in_indexing_transaction(
+            lambda conn, to_index: [self._save(conn, run_id, article, fetch, to_index)
+                                    for article, fetch in prepared])
 
     def refresh_current(self, record: Mapping[str, Any]) -> bool:
         """Rewrite the current version of ``record['url']`` in place, children included:
@@ -193,7 +188,7 @@ class ArchiveWriter(CrawlRunWrites):
         a fixed rule). Returns False when the URL has no archived version."""
         article = read_article_record(record)
 
-        def work(conn: Connection) -> bool:
+        def work(conn: Connection, to_index: list[VersionBody]) -> bool:
             row = conn.execute(
                 select(Article.current_version_id, Article.site_id)
                 .where(Article.url == article.url)
@@ -201,10 +196,10 @@ class ArchiveWriter(CrawlRunWrites):
             ).first()
             if row is None or row.current_version_id is None:
                 return False
-            rows.refresh_version(conn, row.current_version_id, article, row.site_id)
+            rows.refresh_version(conn, row.current_version_id, article, row.site_id, to_index)
             return True
 
-        return self._in_transaction(work)
+        return self._in_indexing_transaction(work)
 
     def reprocess_article(
         self, run_id: int, page: StoredPage, record: Mapping[str, Any] | None
@@ -214,7 +209,7 @@ class ArchiveWriter(CrawlRunWrites):
         version: the page did not change); a page that is an article for the first
         time is archived new; an archived article now rejected is kept as it is."""
 
-        def work(conn: Connection) -> ReprocessOutcome:
+        def work(conn: Connection, to_index: list[VersionBody]) -> ReprocessOutcome:
             if record is None:
                 found = reprocess.archived_article(conn, page, page.url)
                 return ReprocessOutcome(page.url, "rejected" if found else "not_article")
@@ -224,16 +219,16 @@ class ArchiveWriter(CrawlRunWrites):
             if version_id is None:
                 fetch = FetchInfo(page.fetched_at, 200, page.body, page.content_type,
                                   page.etag, page.last_modified)
-                self._save(conn, run_id, article, fetch)
+                self._save(conn, run_id, article, fetch, to_index)
                 return ReprocessOutcome(page.url, "new")
             changed = reprocess.changed_fields(conn, version_id, record)
             if not changed and not _version_differs(conn, version_id, article):
                 return ReprocessOutcome(page.url, "unchanged")
             site_id = rows.ensure_site(conn, article.site, page.fetched_at)
-            rows.refresh_version(conn, version_id, article, site_id)
+            rows.refresh_version(conn, version_id, article, site_id, to_index)
             return ReprocessOutcome(page.url, "refreshed", changed)
 
-        return self._in_transaction(work)
+        return self._in_indexing_transaction(work)
 
     def mark_gone(self, url: str, *, gone_at: datetime) -> bool:
         """Note that an archived URL has disappeared (404/410...). False if the
@@ -260,13 +255,28 @@ class ArchiveWriter(CrawlRunWrites):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _in_indexing_transaction(
+        self, work: Callable[[Connection, list[VersionBody]], T]
+    ) -> T:
+        """``_in_transaction`` for work that writes versions: ``work`` lists them in its
+        second argument, and their texts are indexed for dedupe at the end of the same
+        transaction, a whole batch in one signing pass."""
+
+        def run(conn: Connection) -> T:
+            to_index: list[VersionBody] = []
+            result = work(conn, to_index)
+            index_versions(conn, to_index)
+            return result
+
+        return self._in_transaction(run)
+
     def _save(
         self,
         conn: Connection,
         run_id: int,
         article: IncomingArticle,
         fetch: FetchInfo,
-        to_index: list[VersionBody] | None = None,
+        to_index: list[VersionBody],
     ) -> SaveResult:
         raw_page_id = rows.store_raw_page(conn, fetch)
         site_id = rows.ensure_site(conn, article.site, fetch.fetched_at)
@@ -276,7 +286,7 @@ class ArchiveWriter(CrawlRunWrites):
             new_id = rows.insert_article(conn, article, source)
             if new_id is not None:
                 first_id = rows.insert_version(conn, new_id, 1, article, source, to_index)
-                conn.execute(rows.hot_statement(conn, "update_article"),
+                conn.execute(rows.hot_statement(conn, rows.update_article),
                              {"target_id": new_id, "current_version_id": first_id})
                 _insert_save_fetch(conn, article, source, "archived", new_id)
                 _remember_url(conn, article, source, new_id)
@@ -307,7 +317,7 @@ class ArchiveWriter(CrawlRunWrites):
             )
         seen_at = fetch.fetched_at
         conn.execute(
-            rows.hot_statement(conn, "update_article"),
+            rows.hot_statement(conn, rows.update_article),
             {
                 "target_id": article_id,
                 "site_id": site_id,
