@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,
     "crawler.middlewares.RedirectLoopMiddleware": 650,
+    # Scrapy's meta refresh, without caching each page's decoded text on its response.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 579,
     # After DefaultHeaders/UserAgent (its headers last), before Retry/Redirect see a 304.
     "crawler.conditional.ConditionalFetchMiddleware": 580,
     # WARC output (off unless ARCHIVE_WARC_DIR is set): next to the download handler, so

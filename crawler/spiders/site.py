@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from lxml.html import HtmlElement
+from parsel import Selector
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DontCloseSpider
@@ -229,14 +231,19 @@ class SiteSpider(scrapy.Spider):
             )
         if self.max_pages is not None and self.pages_seen >= self.max_pages:
             raise CloseSpider("max_pages")
-        for href in response.selector.root.xpath(
+        if not response.body:
+            return
+        root = page_tree(response)
+        base_href = root.xpath("string(//base/@href)")
+        base = urljoin(response.url, base_href) if base_href else response.url
+        for href in root.xpath(
                 "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"):
-            feed_url = response.urljoin(href)
+            feed_url = urljoin(base, href.strip())
             if self.in_scope(feed_url):
                 yield scrapy.Request(feed_url, callback=self.parse_feed,
                                      errback=self.on_discovery_error, priority=30)
         if self.follow_links:
-            for url in self.new_links(response):
+            for url in self.new_links(root, base):
                 yield self._page_request(url)
 
     def revisit_known(self) -> None:
@@ -309,11 +316,9 @@ class SiteSpider(scrapy.Spider):
             return False
         return not any(p.search(path) for p in self.deny)
 
-    def new_links(self, response: TextResponse) -> Iterator[str]:
-        """In-scope page links of a response not requested before, normalised, in page order."""
-        root = response.selector.root  # plain lxml: attribute XPaths give strings, not Selectors
-        base_href = root.xpath("string(//base/@href)")
-        base = response.urljoin(base_href) if base_href else response.url
+    def new_links(self, root: HtmlElement, base: str) -> Iterator[str]:
+        """In-scope links of a page (its tree, its base URL) not requested before,
+        normalised, in page order."""
         for href in root.xpath("//a[@href][not(contains(@rel, 'nofollow'))]/@href"):
             href = href.strip()
             if not href or href[0] == "#" or href.lower().startswith(SKIPPED_SCHEMES):
@@ -371,3 +376,14 @@ def _header(response: Response, name: bytes) -> str | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def page_tree(response: TextResponse) -> HtmlElement:
+    """The page's lxml tree for its links, parsed from the body and not cached on the
+    response (as ``response.selector`` would): a response stays in Scrapy's scraper
+    until its page is extracted and stored, and its cached tree (and the decoded text
+    parsel parses it from), ten times the body, would stay with it (for the same reason
+    links are joined with ``urljoin``, not ``response.urljoin``, which decodes and
+    caches the text). Plain lxml, so attribute XPaths give strings, not Selectors."""
+    return Selector(body=response.body, encoding=response.encoding, type="html",
+                    base_url=response.url).root
