@@ -73,23 +73,47 @@ def article_files(site: Path) -> list[Path]:
 
 def run_baseline(files: list[Path]) -> dict[str, float]:
     """Plain trafilatura in this process, one core."""
+    return _time_pages(files, "import trafilatura\n",
+                       "trafilatura.bare_extraction(html.decode('utf-8'), with_metadata=True)")
+
+
+def run_extraction(files: list[Path]) -> dict[str, float]:
+    """healtharchive's own extraction and normalisation (``process_page``: what an
+    extraction process does per page) over the same pages, one core, no fetching or
+    storage: with N cores, N times this is the most a crawl could archive per second."""
+    return _time_pages(
+        files,
+        "from datetime import datetime, timezone\n"
+        "from pipelines.process import process_page\n"
+        "from pipelines.records import ExtractOptions, FetchedPage\n"
+        "now = datetime.now(timezone.utc)\n",
+        "process_page(FetchedPage(url='http://127.0.0.1/' + str(i), body=html, fetched_at=now,"
+        " content_type='text/html; charset=utf-8'), ExtractOptions())")
+
+
+def _time_pages(files: list[Path], setup: str, call: str) -> dict[str, float]:
+    """Seconds of ``call`` (with ``html``, bytes, and ``i`` bound) over ``files`` in a
+    child process, after ``setup``, and the child's peak memory."""
     code = (
-        "import sys, time, trafilatura\n"
+        "import sys, time\n" + setup +
         "paths = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
-        "pages = [open(p, encoding='utf-8').read() for p in paths]\n"
+        "pages = [open(p, 'rb').read() for p in paths]\n"
         "t = time.perf_counter()\n"
-        "for html in pages:\n"
-        "    trafilatura.bare_extraction(html, with_metadata=True)\n"
+        "for i, html in enumerate(pages):\n"
+        "    " + call + "\n"
         "print(time.perf_counter() - t)\n"
     )
     listing = Path(tempfile.mkstemp(suffix=".txt")[1])
     listing.write_text("\n".join(str(f) for f in files))
-    proc = subprocess.Popen([sys.executable, "-c", code, str(listing)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(listing)], stdout=subprocess.PIPE, text=True,
+                            cwd=REPO)
     sampler = PeakSampler(proc.pid)
     sampler.start()
     out, _ = proc.communicate()
     peak = sampler.stop()
     listing.unlink()
+    if proc.returncode != 0:
+        raise SystemExit(f"timing run failed ({proc.returncode})")
     seconds = float(out.strip().splitlines()[-1])
     return {"pages": len(files), "seconds": seconds, "pages_per_s": len(files) / seconds,
             "peak_mb": peak / 2**20}

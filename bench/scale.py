@@ -4,7 +4,8 @@ In one invocation, over a generated copy of the example site (``--articles``, at
 5,000) served by a separate process over local HTTP:
 
 1. baseline: single-core plain trafilatura (``bare_extraction`` with metadata) over the
-   same article pages, no fetching, no storage (pages/s);
+   same article pages, no fetching, no storage (pages/s); then healtharchive's own
+   extraction and normalisation over them, single-core (its ceiling: cores x that);
 2. ``healtharchive crawl --workers 1`` and ``--workers 2`` into fresh SQLite archives;
 3. two distributed workers (``crawl --queue`` + ``worker``, one extraction process each)
    on Redis and a fresh PostgreSQL database;
@@ -34,7 +35,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.crawl import article_files, generate_site, run_baseline  # noqa: E402
+from bench.crawl import article_files, generate_site, run_baseline, run_extraction  # noqa: E402
 
 PAGES_PER_ARTICLE = 1.71  # a generated site has this many HTML pages per article
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -211,6 +212,7 @@ def main() -> None:
         try:
             base_url = server.stdout.readline().strip() + "/"  # type: ignore[union-attr]
             baseline = run_baseline(article_files(site))
+            extraction = run_extraction(article_files(site))
             results = {"healtharchive --workers 1": run_single(base_url, tmp / "w1.db", workers=1),
                        "healtharchive --workers 2": run_single(base_url, tmp / "w2.db", workers=2)}
             if not args.skip_distributed:
@@ -228,6 +230,13 @@ def main() -> None:
           f"{'vs base':>8}{'PSS MB':>8}{'RSS MB':>8}")
     print(f"{'plain trafilatura, 1 core (baseline)':<40}{baseline['pages']:>7.0f}{baseline['pages']:>7.0f}"
           f"{baseline['seconds']:>8.1f}{pps:>8.1f}{pps:>8.1f}{1:>7.2f}x{'':>8}{baseline['peak_mb']:>8.0f}")
+    eps = extraction["pages_per_s"]
+    print(f"{'healtharchive extraction only, 1 core':<40}{extraction['pages']:>7.0f}{extraction['pages']:>7.0f}"
+          f"{extraction['seconds']:>8.1f}{eps:>8.1f}{eps:>8.1f}{eps / pps:>7.2f}x{'':>8}"
+          f"{extraction['peak_mb']:>8.0f}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"    ceiling on {cores} cores with nothing but extraction: {cores * eps:.1f} articles/s = "
+          f"{cores * eps / pps:.2f}x the baseline")
     for name, result in results.items():
         print(row(name, result, pps))
         for worker, share in sorted(result.get("shares", {}).items()):

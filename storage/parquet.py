@@ -17,7 +17,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -124,7 +124,11 @@ def write_jsonl_chunks(
 
     A writer thread parses and compresses (Arrow's C++, which releases the GIL) while
     the calling thread keeps producing ``chunks`` (reading the archive, in Python): the
-    two overlap on two cores within one process, with two chunks at most in between."""
+    two overlap on two cores within one process, with two chunks at most in between.
+    The first chunk is asked for before the thread starts: a producer that forks its
+    reader processes (``storage.export_parallel``) forks them from a single thread."""
+    stream = iter(chunks)
+    first = next(stream, None)
     handoff: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
     written = [0]
     failure: list[BaseException] = []
@@ -146,7 +150,7 @@ def write_jsonl_chunks(
     thread = threading.Thread(target=write_all, name="parquet-writer", daemon=True)
     thread.start()
     try:
-        for chunk in chunks:
+        for chunk in chain([first] if first is not None else [], stream):
             if failure:
                 break
             handoff.put(chunk)

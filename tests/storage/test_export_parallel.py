@@ -95,3 +95,30 @@ def test_parquet_writer_thread_failure_reaches_the_caller(tmp_path):
 
     with pytest.raises(pa.ArrowInvalid):
         write_jsonl_chunks(chunks(), tmp_path / "bad.parquet")
+
+
+def test_parquet_asks_for_the_first_chunk_before_its_writer_thread_starts(archive, tmp_path):
+    # The export's reader processes are forked when the first chunk is asked for: from a
+    # process with one thread only (a fork copies no other thread, whatever lock it held).
+    import threading
+
+    threads_at_first_chunk = []
+
+    def chunks():
+        threads_at_first_chunk.append(threading.active_count())
+        for chunk in encoded_chunks(archive, _url(archive), "parquet", ExportOptions(), workers=2,
+                                    range_size=2):
+            yield chunk.data
+
+    before = threading.active_count()
+    assert write_jsonl_chunks(chunks(), tmp_path / "out.parquet") == 8
+    assert threads_at_first_chunk == [before]
+    assert pq.read_table(tmp_path / "out.parquet").num_rows == 8
+
+
+def test_the_export_leaves_its_engine_usable_after_the_readers_are_forked(archive):
+    with archive.connect() as conn:  # a pooled connection this process holds
+        conn.exec_driver_sql("SELECT 1")
+    assert len(_parallel(archive, "jsonl", ExportOptions())) > 1
+    with archive.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM articles").scalar() == 8
