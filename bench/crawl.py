@@ -74,7 +74,7 @@ def article_files(site: Path) -> list[Path]:
 def run_baseline(files: list[Path]) -> dict[str, float]:
     """Plain trafilatura in this process, one core."""
     return _time_pages(files, "import trafilatura\n",
-                       "trafilatura.bare_extraction(html.decode('utf-8'), with_metadata=True)")
+                       "trafilatura.bare_extraction(html, with_metadata=True)", as_text=True)
 
 
 def run_extraction(files: list[Path]) -> dict[str, float]:
@@ -91,13 +91,15 @@ def run_extraction(files: list[Path]) -> dict[str, float]:
         " content_type='text/html; charset=utf-8'), ExtractOptions())")
 
 
-def _time_pages(files: list[Path], setup: str, call: str) -> dict[str, float]:
-    """Seconds of ``call`` (with ``html``, bytes, and ``i`` bound) over ``files`` in a
-    child process, after ``setup``, and the child's peak memory."""
+def _time_pages(files: list[Path], setup: str, call: str, *, as_text: bool = False) -> dict[str, float]:
+    """Seconds of ``call`` (with ``html``, the page's bytes or, ``as_text``, its text
+    read before the clock starts, and ``i`` bound) over ``files`` in a child process,
+    after ``setup``, and the child's peak memory."""
+    read = "open(p, encoding='utf-8').read()" if as_text else "open(p, 'rb').read()"
     code = (
         "import sys, time\n" + setup +
         "paths = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
-        "pages = [open(p, 'rb').read() for p in paths]\n"
+        f"pages = [{read} for p in paths]\n"
         "t = time.perf_counter()\n"
         "for i, html in enumerate(pages):\n"
         "    " + call + "\n"

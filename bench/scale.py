@@ -36,6 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.crawl import article_files, generate_site, run_baseline, run_extraction  # noqa: E402
+from pipelines.scrapy_adapters import default_workers  # noqa: E402
 
 PAGES_PER_ARTICLE = 1.71  # a generated site has this many HTML pages per article
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -211,8 +212,8 @@ def main() -> None:
         server = serve(site)
         try:
             base_url = server.stdout.readline().strip() + "/"  # type: ignore[union-attr]
-            baseline = run_baseline(article_files(site))
-            extraction = run_extraction(article_files(site))
+            pages = article_files(site)
+            baseline, extraction = run_baseline(pages), run_extraction(pages)
             results = {"healtharchive --workers 1": run_single(base_url, tmp / "w1.db", workers=1),
                        "healtharchive --workers 2": run_single(base_url, tmp / "w2.db", workers=2)}
             if not args.skip_distributed:
@@ -234,7 +235,7 @@ def main() -> None:
     print(f"{'healtharchive extraction only, 1 core':<40}{extraction['pages']:>7.0f}{extraction['pages']:>7.0f}"
           f"{extraction['seconds']:>8.1f}{eps:>8.1f}{eps:>8.1f}{eps / pps:>7.2f}x{'':>8}"
           f"{extraction['peak_mb']:>8.0f}")
-    cores = len(os.sched_getaffinity(0))
+    cores = default_workers()  # what a crawl's --workers defaults to
     print(f"    ceiling on {cores} cores with nothing but extraction: {cores * eps:.1f} articles/s = "
           f"{cores * eps / pps:.2f}x the baseline")
     for name, result in results.items():

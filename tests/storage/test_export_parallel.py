@@ -116,9 +116,12 @@ def test_parquet_asks_for_the_first_chunk_before_its_writer_thread_starts(archiv
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 8
 
 
-def test_the_export_leaves_its_engine_usable_after_the_readers_are_forked(archive):
+def test_the_readers_inherit_no_connection_and_the_engine_stays_usable(archive):
     with archive.connect() as conn:  # a pooled connection this process holds
         conn.exec_driver_sql("SELECT 1")
-    assert len(_parallel(archive, "jsonl", ExportOptions())) > 1
+    chunks = encoded_chunks(archive, _url(archive), "jsonl", ExportOptions(), workers=2, range_size=2)
+    first = next(chunks)  # the readers have been forked by now
+    assert archive.pool.checkedin() == 0
+    assert len([first, *chunks]) > 1
     with archive.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM articles").scalar() == 8
