@@ -56,6 +56,7 @@ log = logging.getLogger("healtharchive")
 STATS_PREFIX = "healtharchive"
 RELEARN_EVERY = 100  # new articles of a site between two boilerplate learnings
 NOT_MODIFIED_BATCH = 200  # unchanged pages recorded per transaction
+REJECTED_BATCH = 200  # rejected pages (listings, errors) recorded per transaction
 ARTICLE_BATCH = 50  # articles saved per transaction (ARCHIVE_WRITE_BATCH)
 BATCH_SECONDS = 0.0  # extra wait of an idle writer to fill a batch (ARCHIVE_WRITE_SECONDS)
 
@@ -86,6 +87,7 @@ class ArchivePipeline:
         self.batch_seconds = batch_seconds
         self.articles: WriteBatcher | None = None
         self.unchanged: WriteBatcher | None = None
+        self.rejected: WriteBatcher | None = None
         # Learned boilerplate per site, re-learned every RELEARN_EVERY new articles.
         self.learned: dict[str, frozenset[str]] = {}
         self.saved_since_learning: dict[str, int] = {}
@@ -126,6 +128,9 @@ class ArchivePipeline:
         self.unchanged = WriteBatcher(self._record_not_modified, lambda page: self._record_not_modified([page])[0],
                                       executor=self.writer_thread, max_items=NOT_MODIFIED_BATCH,
                                       max_seconds=self.batch_seconds)
+        self.rejected = WriteBatcher(self._record_rejections, lambda entry: self._record_rejections([entry])[0],
+                                     executor=self.writer_thread, max_items=REJECTED_BATCH,
+                                     max_seconds=self.batch_seconds)
         log.info("archive run %s started (%s extraction workers)", self.run_id, self.workers)
 
     def _extraction_pool(self) -> Executor | None:
@@ -143,7 +148,7 @@ class ArchivePipeline:
             self.pool.shutdown(wait=True, cancel_futures=True)
         if self.writer_thread is not None:
             self.writer_thread.shutdown(wait=True)
-        for batcher in (self.articles, self.unchanged):
+        for batcher in (self.articles, self.unchanged, self.rejected):
             if batcher is not None:
                 batcher.drain()
         if self.writer is not None and self.run_id is not None:
@@ -199,7 +204,8 @@ class ArchivePipeline:
                 self._inc(f"{kind}/{result.reason}")
                 if result.is_error:
                     log.warning("%s %s (%s)", result.reason, item.url, result.detail)
-                await self._write(self._record_rejection, item, result)
+                assert self.rejected is not None
+                await self.rejected.add((item, result))
         return _summary(item)
 
     async def _maybe_relearn(self, site: str) -> None:
@@ -264,14 +270,16 @@ class ArchivePipeline:
         )
         return False
 
-    def _record_rejection(self, page: FetchedPage, rejection: Rejection) -> None:
+    def _record_rejections(self, entries: Sequence[tuple[FetchedPage, Rejection]]) -> list[int]:
+        """Record pages that archived nothing (listings, errors), with their bodies, in
+        one transaction."""
         assert self.writer is not None and self.run_id is not None
-        self.writer.record_fetch(
-            self.run_id, url=page.url, status=page.status, fetched_at=page.fetched_at,
-            outcome="error" if rejection.is_error else "skipped", reason=rejection.reason,
-            detail=rejection.detail, body=page.body,
-            content_type=page.content_type, etag=page.etag, last_modified=page.last_modified,
-        )
+        return self.writer.record_fetches(self.run_id, [{
+            "url": page.url, "status": page.status, "fetched_at": page.fetched_at,
+            "outcome": "error" if rejection.is_error else "skipped", "reason": rejection.reason,
+            "detail": rejection.detail, "body": page.body, "content_type": page.content_type,
+            "etag": page.etag, "last_modified": page.last_modified,
+        } for page, rejection in entries])
 
     def _inc(self, key: str) -> None:
         self.stats.inc_value(f"{STATS_PREFIX}/{key}")

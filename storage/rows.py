@@ -38,6 +38,7 @@ from storage.models import (
     Tag,
     VersionBlock,
 )
+from storage.version_batch import VersionBatch
 
 CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag, VersionBlock)
 
@@ -125,10 +126,10 @@ def insert_version(
     number: int,
     article: IncomingArticle,
     source: VersionSource,
-    to_index: list[VersionBody],
+    batch: VersionBatch,
 ) -> int:
-    """Insert version ``number`` of an article, with its children: its id. Its text
-    is added to ``to_index`` (see ``insert_children``)."""
+    """Insert version ``number`` of an article: its id. Its children and text go to
+    ``batch`` (see ``add_children``)."""
     version_id = conn.execute(
         hot_statement(conn, _insert_version),
         {
@@ -142,7 +143,7 @@ def insert_version(
             **version_fields(article),
         },
     ).scalar_one()
-    insert_children(conn, version_id, article, source.site_id, to_index)
+    add_children(conn, version_id, article, source.site_id, batch)
     return int(version_id)
 
 
@@ -151,7 +152,7 @@ def refresh_version(
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    to_index: list[VersionBody],
+    batch: VersionBatch,
 ) -> None:
     conn.execute(
         update(ArticleVersion)
@@ -160,20 +161,23 @@ def refresh_version(
     )
     for model in CHILD_MODELS:
         conn.execute(delete(model).where(model.article_version_id == version_id))
-    insert_children(conn, version_id, article, site_id, to_index)
+    batch.forget(version_id)
+    add_children(conn, version_id, article, site_id, batch)
 
 
-def insert_children(
+def add_children(
     conn: Connection,
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    to_index: list[VersionBody],
+    batch: VersionBatch,
 ) -> None:
-    """Insert the version's authors, tags, sections, references, links, flags and
-    block fingerprints, and add its text to ``to_index``: the writer indexes what a
-    transaction listed for dedupe at its end (``ArchiveWriter._in_indexing_transaction``),
-    one signing pass and a few statements for a whole batch."""
+    """Write the version's bylines and tags, and collect its sections, references,
+    links, flags, block fingerprints and text in ``batch``: the writer inserts those
+    rows per table, and indexes the texts for dedupe, at the end of the transaction
+    (``ArchiveWriter._in_indexing_transaction``). Bylines and tags go in at once: they
+    are part of the search document, which triggers rebuild when a current version's
+    rows change, so they must be in before the version becomes current."""
     def numbered(items: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> list[dict]:
         return [
             {"article_version_id": version_id, "position": position, **make(item)}
@@ -183,51 +187,59 @@ def insert_children(
     if article.authors:
         author_ids = ensure_authors(conn, site_id, article.authors)
         conn.execute(
-            insert_for(conn)(ArticleAuthor),
+            hot_statement(conn, _insert_byline),
             numbered(article.authors, lambda a: {**a, "author_id": author_ids[a["name"]]}),
         )
     if article.tags:
         tag_ids = ensure_tags(conn, article.tags)
-        conn.execute(
-            insert_for(conn)(ArticleTag), numbered(article.tags, lambda t: {"tag_id": tag_ids[t]})
-        )
-    for model, items, make in (
-        (Section, article.sections, dict),
-        (Citation, article.references, dict),
-        (AffiliateLink, article.affiliate_links, lambda u: {"url": u}),
-        (ArticleFlag, article.flags, lambda f: {"flag": f}),
-        (VersionBlock, article.block_sha1s, lambda h: {"block_sha1": h}),
-    ):
-        if items:
-            conn.execute(insert_for(conn)(model), numbered(items, make))
-    to_index.append(VersionBody(version_id, site_id, article.text))
+        conn.execute(hot_statement(conn, _insert_article_tag),
+                     numbered(article.tags, lambda t: {"tag_id": tag_ids[t]}))
+    batch.add(VersionBody(version_id, site_id, article.text), [
+        (model, numbered(items, make)) for model, items, make in (
+            (Section, article.sections, dict),
+            (Citation, article.references, dict),
+            (AffiliateLink, article.affiliate_links, lambda u: {"url": u}),
+            (ArticleFlag, article.flags, lambda f: {"flag": f}),
+            (VersionBlock, article.block_sha1s, lambda h: {"block_sha1": h}),
+        ) if items
+    ])
+
+
+def _insert_byline(insert: Callable[..., Any]) -> Any:
+    return insert(ArticleAuthor)
+
+
+def _insert_article_tag(insert: Callable[..., Any]) -> Any:
+    return insert(ArticleTag)
 
 
 def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
     if fetch.body is None:
         return None
     digest = hashlib.sha256(fetch.body).hexdigest()
-    found = conn.execute(select(RawPage.id).where(RawPage.sha256 == digest)).scalar()
+    found = conn.execute(hot_statement(conn, _raw_page_id), {"digest": digest}).scalar()
     if found is not None:
         return int(found)
     inserted = conn.execute(
-        insert_for(conn)(RawPage)
-        .values(
-            sha256=digest,
-            content=zlib.compress(fetch.body),
-            size=len(fetch.body),
-            content_type=fetch.content_type,
-        )
-        .on_conflict_do_nothing(index_elements=["sha256"])
-        .returning(RawPage.id)
+        hot_statement(conn, _insert_raw_page),
+        {"sha256": digest, "content": zlib.compress(fetch.body), "size": len(fetch.body),
+         "content_type": fetch.content_type},
     ).scalar()
     if inserted is None:
-        inserted = conn.execute(select(RawPage.id).where(RawPage.sha256 == digest)).scalar_one()
+        inserted = conn.execute(hot_statement(conn, _raw_page_id), {"digest": digest}).scalar_one()
     return int(inserted)
 
 
+def _raw_page_id(insert: Callable[..., Any]) -> Any:
+    return select(RawPage.id).where(RawPage.sha256 == bindparam("digest"))
+
+
+def _insert_raw_page(insert: Callable[..., Any]) -> Any:
+    return insert(RawPage).on_conflict_do_nothing(index_elements=["sha256"]).returning(RawPage.id)
+
+
 def ensure_site(conn: Connection, host: str, seen_at: datetime) -> int:
-    found = conn.execute(select(Site.id).where(Site.host == host)).scalar()
+    found = conn.execute(hot_statement(conn, _site_id), {"host": host}).scalar()
     if found is not None:
         return int(found)
     conn.execute(
@@ -235,12 +247,16 @@ def ensure_site(conn: Connection, host: str, seen_at: datetime) -> int:
         .values(host=host, first_seen_at=seen_at)
         .on_conflict_do_nothing(index_elements=["host"])
     )
-    return int(conn.execute(select(Site.id).where(Site.host == host)).scalar_one())
+    return int(conn.execute(hot_statement(conn, _site_id), {"host": host}).scalar_one())
+
+
+def _site_id(insert: Callable[..., Any]) -> Any:
+    return select(Site.id).where(Site.host == bindparam("host"))
 
 
 def ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
     wanted = sorted(set(names))  # a fixed order: concurrent writers lock alike
-    ids = dict(conn.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
+    ids = dict(conn.execute(hot_statement(conn, _tag_ids), {"names": wanted}).all())
     missing = [name for name in wanted if name not in ids]
     if missing:
         conn.execute(
@@ -248,8 +264,12 @@ def ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
             .values([{"name": name} for name in missing])
             .on_conflict_do_nothing(index_elements=["name"])
         )
-        ids.update(conn.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing))).all())
+        ids.update(conn.execute(hot_statement(conn, _tag_ids), {"names": missing}).all())
     return ids
+
+
+def _tag_ids(insert: Callable[..., Any]) -> Any:
+    return select(Tag.name, Tag.id).where(Tag.name.in_(bindparam("names", expanding=True)))
 
 
 def ensure_authors(
@@ -264,10 +284,7 @@ def ensure_authors(
     known = {
         key: (author_id, url)
         for author_id, key, url in conn.execute(
-            select(Author.id, Author.name_key, Author.url).where(
-                Author.site_id == site_id, Author.name_key.in_(sorted(by_key))
-            )
-        )
+            hot_statement(conn, _author_ids), {"site_id": site_id, "keys": sorted(by_key)})
     }
     missing = [key for key in sorted(by_key) if key not in known]
     if missing:
@@ -289,10 +306,7 @@ def ensure_authors(
         known.update(
             (key, (author_id, url))
             for author_id, key, url in conn.execute(
-                select(Author.id, Author.name_key, Author.url).where(
-                    Author.site_id == site_id, Author.name_key.in_(missing)
-                )
-            )
+                hot_statement(conn, _author_ids), {"site_id": site_id, "keys": missing})
         )
     for key in sorted(by_key):
         author_id, url = known[key]
@@ -301,6 +315,11 @@ def ensure_authors(
                 update(Author).where(Author.id == author_id).values(url=by_key[key]["url"])
             )
     return {author["name"]: known[author_name_key(author["name"])][0] for author in authors}
+
+
+def _author_ids(insert: Callable[..., Any]) -> Any:
+    return select(Author.id, Author.name_key, Author.url).where(
+        Author.site_id == bindparam("site_id"), Author.name_key.in_(bindparam("keys", expanding=True)))
 
 
 def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:

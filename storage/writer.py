@@ -16,13 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, func, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 
 from storage import crawl_state, reprocess, rows
 from storage.crawl_state import UnchangedCheck
 from storage.db import SQLITE_BEGIN_OPTION, ArchiveError
-from storage.dedupe_index import VersionBody, index_versions
 from storage.incoming import IncomingArticle, read_article_record
 from storage.models import (
     FETCH_OUTCOMES,
@@ -32,6 +31,7 @@ from storage.models import (
 from storage.reprocess import ReprocessOutcome, StoredPage
 from storage.rows import FetchInfo
 from storage.run_writes import CrawlRunWrites, checked_aware
+from storage.version_batch import VersionBatch
 
 SaveResult = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
@@ -70,14 +70,30 @@ class ArchiveWriter(CrawlRunWrites):
     ) -> int:
         """Record one request that archived nothing new (skipped, error...):
         its id. The body, when given, is stored once per sha256, compressed."""
+        return self.record_fetches(run_id, [{
+            "url": url, "status": status, "fetched_at": fetched_at, "outcome": outcome,
+            "reason": reason, "detail": detail, "body": body, "content_type": content_type,
+            "etag": etag, "last_modified": last_modified,
+        }])[0]
+
+    def record_fetches(self, run_id: int, fetches: Sequence[Mapping[str, Any]]) -> list[int]:
+        """``record_fetch`` for several requests (each the keywords of ``record_fetch``)
+        in one transaction, all or nothing: their ids."""
+        writes = [self._fetch_write(run_id, fetch) for fetch in fetches]
+        return self._in_transaction(lambda conn: [write(conn) for write in writes])
+
+    def _fetch_write(self, run_id: int, entry: Mapping[str, Any]) -> Callable[[Connection], int]:
+        """The write of one ``record_fetch`` (``entry``: its keywords), checked now."""
+        url, status, outcome = entry["url"], entry["status"], entry["outcome"]
         if outcome not in FETCH_OUTCOMES:
             raise ValueError(f"fetch outcome {outcome!r} is not one of {FETCH_OUTCOMES}")
         fetch = FetchInfo(
-            checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
+            checked_aware(entry["fetched_at"], "fetched_at"), status, entry.get("body"),
+            entry.get("content_type"), entry.get("etag"), entry.get("last_modified"),
         )
 
         def write(conn: Connection) -> int:
-            article_id = conn.execute(select(Article.id).where(Article.url == url)).scalar()
+            article_id = conn.execute(rows.hot_statement(conn, _article_id), {"url": url}).scalar()
             raw_page_id = rows.store_raw_page(conn, fetch)
             if raw_page_id is not None and status == 200:
                 # A page kept but not archived (a listing): a 304 next time serves its links.
@@ -88,13 +104,13 @@ class ArchiveWriter(CrawlRunWrites):
                 crawl_run_id=run_id,
                 url=url,
                 outcome=outcome,
-                reason=reason,
-                detail=detail,
+                reason=entry.get("reason"),
+                detail=entry.get("detail", ""),
                 raw_page_id=raw_page_id,
                 article_id=article_id,
             )
 
-        return self._in_transaction(write)
+        return write
 
     def record_missing(
         self,
@@ -113,7 +129,7 @@ class ArchiveWriter(CrawlRunWrites):
         def write(conn: Connection) -> bool:
             gone_id = crawl_state.mark_url_gone(conn, url, fetch)
             article_id = gone_id or conn.execute(
-                select(Article.id).where(Article.url == url)
+                rows.hot_statement(conn, _article_id), {"url": url}
             ).scalar()
             rows.insert_fetch(
                 conn, fetch, crawl_run_id=run_id, url=url, outcome="error", reason=reason,
@@ -160,7 +176,7 @@ class ArchiveWriter(CrawlRunWrites):
             checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
         )
         return self._in_indexing_transaction(
-            lambda conn, to_index: self._save(conn, run_id, article, fetch, to_index))
+            lambda conn, batch: self._save(conn, run_id, article, fetch, batch))
 
     def save_articles(
         self, run_id: int, items: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -179,7 +195,7 @@ class ArchiveWriter(CrawlRunWrites):
             )
             prepared.append((read_article_record(record), fetch))
         return self._in_indexing_transaction(
-            lambda conn, to_index: [self._save(conn, run_id, article, fetch, to_index)
+            lambda conn, batch: [self._save(conn, run_id, article, fetch, batch)
                                     for article, fetch in prepared])
 
     def refresh_current(self, record: Mapping[str, Any]) -> bool:
@@ -188,7 +204,7 @@ class ArchiveWriter(CrawlRunWrites):
         a fixed rule). Returns False when the URL has no archived version."""
         article = read_article_record(record)
 
-        def work(conn: Connection, to_index: list[VersionBody]) -> bool:
+        def work(conn: Connection, batch: VersionBatch) -> bool:
             row = conn.execute(
                 select(Article.current_version_id, Article.site_id)
                 .where(Article.url == article.url)
@@ -196,7 +212,7 @@ class ArchiveWriter(CrawlRunWrites):
             ).first()
             if row is None or row.current_version_id is None:
                 return False
-            rows.refresh_version(conn, row.current_version_id, article, row.site_id, to_index)
+            rows.refresh_version(conn, row.current_version_id, article, row.site_id, batch)
             return True
 
         return self._in_indexing_transaction(work)
@@ -209,7 +225,7 @@ class ArchiveWriter(CrawlRunWrites):
         version: the page did not change); a page that is an article for the first
         time is archived new; an archived article now rejected is kept as it is."""
 
-        def work(conn: Connection, to_index: list[VersionBody]) -> ReprocessOutcome:
+        def work(conn: Connection, batch: VersionBatch) -> ReprocessOutcome:
             if record is None:
                 found = reprocess.archived_article(conn, page, page.url)
                 return ReprocessOutcome(page.url, "rejected" if found else "not_article")
@@ -219,13 +235,13 @@ class ArchiveWriter(CrawlRunWrites):
             if version_id is None:
                 fetch = FetchInfo(page.fetched_at, 200, page.body, page.content_type,
                                   page.etag, page.last_modified)
-                self._save(conn, run_id, article, fetch, to_index)
+                self._save(conn, run_id, article, fetch, batch)
                 return ReprocessOutcome(page.url, "new")
             changed = reprocess.changed_fields(conn, version_id, record)
             if not changed and not _version_differs(conn, version_id, article):
                 return ReprocessOutcome(page.url, "unchanged")
             site_id = rows.ensure_site(conn, article.site, page.fetched_at)
-            rows.refresh_version(conn, version_id, article, site_id, to_index)
+            rows.refresh_version(conn, version_id, article, site_id, batch)
             return ReprocessOutcome(page.url, "refreshed", changed)
 
         return self._in_indexing_transaction(work)
@@ -256,16 +272,17 @@ class ArchiveWriter(CrawlRunWrites):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _in_indexing_transaction(
-        self, work: Callable[[Connection, list[VersionBody]], T]
+        self, work: Callable[[Connection, VersionBatch], T]
     ) -> T:
-        """``_in_transaction`` for work that writes versions: ``work`` lists them in its
-        second argument, and their texts are indexed for dedupe at the end of the same
-        transaction, a whole batch in one signing pass."""
+        """``_in_transaction`` for work that writes versions: ``work`` collects their
+        child rows and texts in its second argument, a ``VersionBatch``; at the end of
+        the same transaction the rows are inserted, one statement per table, and the
+        texts indexed for dedupe, in one signing pass."""
 
         def run(conn: Connection) -> T:
-            to_index: list[VersionBody] = []
-            result = work(conn, to_index)
-            index_versions(conn, to_index)
+            batch = VersionBatch()
+            result = work(conn, batch)
+            batch.flush(conn)
             return result
 
         return self._in_transaction(run)
@@ -276,7 +293,7 @@ class ArchiveWriter(CrawlRunWrites):
         run_id: int,
         article: IncomingArticle,
         fetch: FetchInfo,
-        to_index: list[VersionBody],
+        batch: VersionBatch,
     ) -> SaveResult:
         raw_page_id = rows.store_raw_page(conn, fetch)
         site_id = rows.ensure_site(conn, article.site, fetch.fetched_at)
@@ -285,7 +302,7 @@ class ArchiveWriter(CrawlRunWrites):
         if existing is None:
             new_id = rows.insert_article(conn, article, source)
             if new_id is not None:
-                first_id = rows.insert_version(conn, new_id, 1, article, source, to_index)
+                first_id = rows.insert_version(conn, new_id, 1, article, source, batch)
                 conn.execute(rows.hot_statement(conn, rows.update_article),
                              {"target_id": new_id, "current_version_id": first_id})
                 _insert_save_fetch(conn, article, source, "archived", new_id)
@@ -297,23 +314,19 @@ class ArchiveWriter(CrawlRunWrites):
 
         article_id, first_seen_at, last_seen_at, version_id = existing
         current = conn.execute(
-            select(ArticleVersion.content_hash, ArticleVersion.record_sha256).where(
-                ArticleVersion.id == version_id
-            )
+            rows.hot_statement(conn, _version_hashes), {"version_id": version_id}
         ).first()
         result: SaveResult = "unchanged"
         if version_id is not None and current and current.content_hash == article.content_hash:
             if current.record_sha256 != article.record_sha256:
-                rows.refresh_version(conn, version_id, article, site_id, to_index)
+                rows.refresh_version(conn, version_id, article, site_id, batch)
         else:
             result = "updated"
             last_number = conn.execute(
-                select(func.max(ArticleVersion.version)).where(
-                    ArticleVersion.article_id == article_id
-                )
+                rows.hot_statement(conn, _last_version_number), {"article_id": article_id}
             ).scalar()
             version_id = rows.insert_version(
-                conn, article_id, (last_number or 0) + 1, article, source, to_index
+                conn, article_id, (last_number or 0) + 1, article, source, batch
             )
         seen_at = fetch.fetched_at
         conn.execute(
@@ -337,11 +350,29 @@ class ArchiveWriter(CrawlRunWrites):
 def _lock_article(conn: Connection, url: str) -> Row[int, datetime, datetime, int | None] | None:
     """The article row of ``url`` (id, first/last seen, current version id),
     locked against other writers until the transaction ends."""
-    return conn.execute(
+    return conn.execute(rows.hot_statement(conn, _locked_article), {"url": url}).first()
+
+
+def _article_id(insert: Callable[..., Any]) -> Any:
+    return select(Article.id).where(Article.url == bindparam("url"))
+
+
+def _locked_article(insert: Callable[..., Any]) -> Any:
+    return (
         select(Article.id, Article.first_seen_at, Article.last_seen_at, Article.current_version_id)
-        .where(Article.url == url)
+        .where(Article.url == bindparam("url"))
         .with_for_update()
-    ).first()
+    )
+
+
+def _version_hashes(insert: Callable[..., Any]) -> Any:
+    return select(ArticleVersion.content_hash, ArticleVersion.record_sha256).where(
+        ArticleVersion.id == bindparam("version_id"))
+
+
+def _last_version_number(insert: Callable[..., Any]) -> Any:
+    return select(func.max(ArticleVersion.version)).where(
+        ArticleVersion.article_id == bindparam("article_id"))
 
 
 def _insert_save_fetch(

@@ -227,6 +227,30 @@ def test_fetch_error_rows(writer, run_id, archive_engine):
         writer.record_fetch(run_id, url="u", status=None, fetched_at=at(0), outcome="oops")
 
 
+def test_record_fetches_writes_many_pages_in_one_transaction(writer, run_id, archive_engine):
+    listing = {"url": "https://example.com/blog/", "status": 200, "fetched_at": at(0),
+               "outcome": "skipped", "reason": "skip:listing", "body": b"<html>listing</html>",
+               "content_type": "text/html"}
+    again = {**listing, "url": "https://example.com/blog/?page=1", "fetched_at": at(1)}
+    broken = {"url": "https://example.com/broken", "status": 200, "fetched_at": at(1),
+              "outcome": "error", "reason": "extract:error", "detail": "ValueError: bad"}
+    ids = writer.record_fetches(run_id, [listing, again, broken])
+    assert len(set(ids)) == 3
+    with Session(archive_engine) as session:
+        fetches = session.scalars(select(Fetch).order_by(Fetch.id)).all()
+        assert [(f.url, f.reason) for f in fetches] == [
+            (listing["url"], "skip:listing"), (again["url"], "skip:listing"),
+            (broken["url"], "extract:error")]
+        assert fetches[0].raw_page_id == fetches[1].raw_page_id is not None  # one body, stored once
+        assert fetches[2].raw_page_id is None and fetches[2].detail == "ValueError: bad"
+    assert count(archive_engine, RawPage) == 1
+    # All or nothing: a bad entry refuses the whole batch before anything is written.
+    with pytest.raises(ValueError, match="outcome"):
+        writer.record_fetches(run_id, [{**listing, "url": "https://example.com/new"},
+                                       {**broken, "outcome": "oops"}])
+    assert count(archive_engine, Fetch) == 3
+
+
 def test_fetch_of_an_archived_url_is_linked_to_its_article(writer, run_id, archive_engine):
     record = make_record()
     writer.save_article(run_id, record, fetched_at=at(0))
@@ -404,3 +428,40 @@ def test_deleting_a_version_deletes_its_children(writer, run_id, archive_engine)
         session.delete(session.get_one(Article, article.id))
         session.commit()
     assert all(count(archive_engine, model) == 0 for model in (*children, ArticleVersion))
+
+
+def test_a_version_refreshed_in_the_batch_that_made_it_keeps_one_set_of_children(
+    writer, run_id, archive_engine
+):
+    """Child rows are inserted at the end of the transaction: a version written and
+    then refreshed in the same batch ends with the rows of its last write only."""
+    first = make_record()
+    better = make_record(
+        title="Why Walking Works (fixed)",
+        sections=[{"heading": None, "level": 0, "kind": "lead", "text": "Walking helps."}],
+        flags=["has_affiliate_links"],
+    )
+    assert better["content_hash"] == first["content_hash"]
+    other = make_record("https://example.com/fitness/running", text="Running is walking, faster.")
+    results = writer.save_articles(
+        run_id,
+        [(first, {"fetched_at": at(0)}), (other, {"fetched_at": at(0)}),
+         (better, {"fetched_at": at(1)})],
+    )
+    assert results == ["new", "new", "unchanged"]
+    with Session(archive_engine) as session:
+        version = session.scalars(
+            select(ArticleVersion).join(Article, Article.id == ArticleVersion.article_id)
+            .where(Article.url == first["url"])
+        ).one()
+        assert version.title == "Why Walking Works (fixed)"
+        assert [s.text for s in version.sections] == ["Walking helps."]
+        assert version.flags and [f.flag for f in version.flags] == ["has_affiliate_links"]
+        assert len(version.citations) == len(first["references"])
+        running = session.scalars(
+            select(ArticleVersion).join(Article, Article.id == ArticleVersion.article_id)
+            .where(Article.url == other["url"])
+        ).one()
+        assert [s.text for s in running.sections] == [s["text"] for s in other["sections"]]
+    assert count(archive_engine, Section) == 1 + len(other["sections"])
+    assert count(archive_engine, Citation) == 2 * len(first["references"])

@@ -1,0 +1,57 @@
+"""What a write transaction's new and refreshed versions still need at its end.
+
+The writer saves a batch of articles in one transaction. Each version's child rows
+that no trigger watches (sections, references, affiliate links, flags, block
+fingerprints) are collected here and inserted with one ``executemany`` per table
+when the transaction's work is done, instead of five statements per article; then
+the versions' texts are indexed for dedupe in one signing pass. A version rewritten
+again in the same transaction (``forget``) drops what it had collected, so its
+children are inserted once, as last written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, insert
+
+from storage.dedupe_index import VersionBody, index_versions
+
+
+@dataclass(slots=True)
+class VersionBatch:
+    """Child rows per model (table) and texts to index, per version, in the order added."""
+
+    children: dict[type[Any], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    bodies: dict[int, VersionBody] = field(default_factory=dict)
+
+    def add(self, body: VersionBody, rows: Sequence[tuple[type[Any], list[dict[str, Any]]]]) -> None:
+        """Collect a version's child rows (``(model, rows)``, each row naming its
+        ``article_version_id``) and its text."""
+        for model, model_rows in rows:
+            self.children[model].extend(model_rows)
+        self.bodies[body.version_id] = body
+
+    def forget(self, version_id: int) -> None:
+        """Drop what was collected for ``version_id`` (it is being rewritten)."""
+        if version_id not in self.bodies:
+            return
+        del self.bodies[version_id]
+        for model, model_rows in self.children.items():
+            self.children[model] = [r for r in model_rows if r["article_version_id"] != version_id]
+
+    def flush(self, conn: Connection) -> None:
+        """Insert the collected child rows, one statement per table and set of columns,
+        then index the texts; the batch is empty afterwards."""
+        for model, model_rows in self.children.items():
+            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row in model_rows:
+                by_columns[tuple(row)].append(row)
+            for same_columns in by_columns.values():
+                conn.execute(insert(model), same_columns)
+        index_versions(conn, list(self.bodies.values()))
+        self.children.clear()
+        self.bodies.clear()
