@@ -16,6 +16,8 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,19 +78,22 @@ def main() -> None:
             if engine == "sqlite":
                 result = time_saves(str(Path(folder) / "archive.db"), items, args.batch)
             else:
-                result = _on_fresh_postgresql(lambda url: time_saves(url, items, args.batch))
+                with fresh_postgresql() as url:
+                    result = time_saves(url, items, args.batch)
             print(f"[{engine}] {result['articles']:,} articles in {result['seconds']:.2f} s = "
                   f"{result['per_s']:.0f} articles/s, {result['cpu_ms']:.2f} ms CPU per article "
                   f"in the writer's process")
 
 
-def _on_fresh_postgresql(run: Any) -> dict[str, float]:
+@contextmanager
+def fresh_postgresql() -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped afterwards."""
     sys.path.insert(0, str(REPO / "tests" / "crawler"))
     from crawl_helpers import create_pg_database, drop_pg_database
 
     url = create_pg_database("ha_bench_writer")
     try:
-        return dict(run(url))
+        yield url
     finally:
         drop_pg_database(url)
 

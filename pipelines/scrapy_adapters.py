@@ -123,13 +123,11 @@ class ArchivePipeline:
             self.learned[site] = frozenset(site_boilerplate(engine, site))
         self.stats.set_value(f"{STATS_PREFIX}/run_id", self.run_id)
         self.writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
-        self.articles = WriteBatcher(self._save_batch, self._save_one, executor=self.writer_thread,
+        self.articles = WriteBatcher(self._save_batch, executor=self.writer_thread,
                                      max_items=self.batch_size, max_seconds=self.batch_seconds)
-        self.unchanged = WriteBatcher(self._record_not_modified, lambda page: self._record_not_modified([page])[0],
-                                      executor=self.writer_thread, max_items=NOT_MODIFIED_BATCH,
+        self.unchanged = WriteBatcher(self._record_not_modified, executor=self.writer_thread, max_items=NOT_MODIFIED_BATCH,
                                       max_seconds=self.batch_seconds)
-        self.rejected = WriteBatcher(self._record_rejections, lambda entry: self._record_rejections([entry])[0],
-                                     executor=self.writer_thread, max_items=REJECTED_BATCH,
+        self.rejected = WriteBatcher(self._record_rejections, executor=self.writer_thread, max_items=REJECTED_BATCH,
                                      max_seconds=self.batch_seconds)
         log.info("archive run %s started (%s extraction workers)", self.run_id, self.workers)
 
@@ -241,14 +239,8 @@ class ArchivePipeline:
     def _save_batch(self, entries: Sequence[tuple[FetchedPage, NormalisedArticle]]) -> list[str]:
         """Save extracted articles in one transaction: 'new', 'updated' or 'unchanged' each."""
         assert self.writer is not None and self.run_id is not None
-        return list(self.writer.save_articles(self.run_id, [
-            (article.to_record(), {"fetched_at": page.fetched_at, "body": page.body,
-                                   "content_type": page.content_type, "status": page.status,
-                                   "etag": page.etag, "last_modified": page.last_modified})
-            for page, article in entries]))
-
-    def _save_one(self, entry: tuple[FetchedPage, NormalisedArticle]) -> str:
-        return self._save_batch([entry])[0]
+        return list(self.writer.save_articles(
+            self.run_id, [(article.to_record(), _fetch_keywords(page)) for page, article in entries]))
 
     def _record_not_modified(self, pages: Sequence[NotModifiedPage]) -> list[str]:
         assert self.writer is not None and self.run_id is not None
@@ -275,10 +267,8 @@ class ArchivePipeline:
         one transaction."""
         assert self.writer is not None and self.run_id is not None
         return self.writer.record_fetches(self.run_id, [{
-            "url": page.url, "status": page.status, "fetched_at": page.fetched_at,
-            "outcome": "error" if rejection.is_error else "skipped", "reason": rejection.reason,
-            "detail": rejection.detail, "body": page.body, "content_type": page.content_type,
-            "etag": page.etag, "last_modified": page.last_modified,
+            **_fetch_keywords(page), "url": page.url, "reason": rejection.reason,
+            "outcome": "error" if rejection.is_error else "skipped", "detail": rejection.detail,
         } for page, rejection in entries])
 
     def _inc(self, key: str) -> None:
@@ -295,6 +285,13 @@ def collect_run_stats(stats: dict[str, Any]) -> dict[str, Any]:
     kept.update((f"status/{k[len(statuses):]}", v) for k, v in stats.items()
                 if k.startswith(statuses))
     return kept
+
+
+def _fetch_keywords(page: FetchedPage) -> dict[str, Any]:
+    """What the writer keeps of a fetched page's response: when, status, body, headers."""
+    return {"fetched_at": page.fetched_at, "status": page.status, "body": page.body,
+            "content_type": page.content_type, "etag": page.etag,
+            "last_modified": page.last_modified}
 
 
 def _summary(item: Any) -> dict[str, Any]:

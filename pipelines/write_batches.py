@@ -29,11 +29,9 @@ from typing import Any
 class WriteBatcher:
     """Entries of one kind waiting for their transaction (see module)."""
 
-    def __init__(self, write_many: Callable[[Sequence[Any]], Sequence[Any]],
-                 write_one: Callable[[Any], Any], *, executor: Executor | None,
-                 max_items: int, max_seconds: float = 0.0) -> None:
+    def __init__(self, write_many: Callable[[Sequence[Any]], Sequence[Any]], *,
+                 executor: Executor | None, max_items: int, max_seconds: float = 0.0) -> None:
         self.write_many = write_many
-        self.write_one = write_one
         self.executor = executor
         self.max_items = max_items
         self.max_seconds = max_seconds
@@ -92,7 +90,7 @@ class WriteBatcher:
 
     def _one(self, entry: Any) -> tuple[bool, Any]:
         try:
-            return True, self.write_one(entry)
+            return True, self.write_many([entry])[0]
         except Exception as exc:
             return False, exc
 

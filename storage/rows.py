@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.dedupe_index import VersionBody
@@ -66,7 +67,8 @@ def dialect_insert(dialect_name: str) -> Callable[..., Any]:
 
 
 def hot_statement(conn: Connection, build: Callable[[Callable[..., Any]], Any]) -> Any:
-    """The statement ``build(dialect's insert)``, built once per dialect.
+    """The statement ``build(dialect's insert)``, built once per dialect (a select or a
+    plain insert, which needs nothing of the dialect, is a module constant instead).
 
     The writer's statements run for every page, so they are built once and take their
     values as execute() parameters: SQLAlchemy then reuses the statement's cache key and
@@ -187,12 +189,12 @@ def add_children(
     if article.authors:
         author_ids = ensure_authors(conn, site_id, article.authors)
         conn.execute(
-            hot_statement(conn, _insert_byline),
+            _INSERT_BYLINE,
             numbered(article.authors, lambda a: {**a, "author_id": author_ids[a["name"]]}),
         )
     if article.tags:
         tag_ids = ensure_tags(conn, article.tags)
-        conn.execute(hot_statement(conn, _insert_article_tag),
+        conn.execute(_INSERT_ARTICLE_TAG,
                      numbered(article.tags, lambda t: {"tag_id": tag_ids[t]}))
     batch.add(VersionBody(version_id, site_id, article.text), [
         (model, numbered(items, make)) for model, items, make in (
@@ -205,19 +207,17 @@ def add_children(
     ])
 
 
-def _insert_byline(insert: Callable[..., Any]) -> Any:
-    return insert(ArticleAuthor)
+_INSERT_BYLINE = sa_insert(ArticleAuthor)
 
 
-def _insert_article_tag(insert: Callable[..., Any]) -> Any:
-    return insert(ArticleTag)
+_INSERT_ARTICLE_TAG = sa_insert(ArticleTag)
 
 
 def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
     if fetch.body is None:
         return None
     digest = hashlib.sha256(fetch.body).hexdigest()
-    found = conn.execute(hot_statement(conn, _raw_page_id), {"digest": digest}).scalar()
+    found = conn.execute(_RAW_PAGE_ID, {"digest": digest}).scalar()
     if found is not None:
         return int(found)
     inserted = conn.execute(
@@ -226,12 +226,11 @@ def store_raw_page(conn: Connection, fetch: FetchInfo) -> int | None:
          "content_type": fetch.content_type},
     ).scalar()
     if inserted is None:
-        inserted = conn.execute(hot_statement(conn, _raw_page_id), {"digest": digest}).scalar_one()
+        inserted = conn.execute(_RAW_PAGE_ID, {"digest": digest}).scalar_one()
     return int(inserted)
 
 
-def _raw_page_id(insert: Callable[..., Any]) -> Any:
-    return select(RawPage.id).where(RawPage.sha256 == bindparam("digest"))
+_RAW_PAGE_ID = select(RawPage.id).where(RawPage.sha256 == bindparam("digest"))
 
 
 def _insert_raw_page(insert: Callable[..., Any]) -> Any:
@@ -239,7 +238,7 @@ def _insert_raw_page(insert: Callable[..., Any]) -> Any:
 
 
 def ensure_site(conn: Connection, host: str, seen_at: datetime) -> int:
-    found = conn.execute(hot_statement(conn, _site_id), {"host": host}).scalar()
+    found = conn.execute(_SITE_ID, {"host": host}).scalar()
     if found is not None:
         return int(found)
     conn.execute(
@@ -247,16 +246,15 @@ def ensure_site(conn: Connection, host: str, seen_at: datetime) -> int:
         .values(host=host, first_seen_at=seen_at)
         .on_conflict_do_nothing(index_elements=["host"])
     )
-    return int(conn.execute(hot_statement(conn, _site_id), {"host": host}).scalar_one())
+    return int(conn.execute(_SITE_ID, {"host": host}).scalar_one())
 
 
-def _site_id(insert: Callable[..., Any]) -> Any:
-    return select(Site.id).where(Site.host == bindparam("host"))
+_SITE_ID = select(Site.id).where(Site.host == bindparam("host"))
 
 
 def ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
     wanted = sorted(set(names))  # a fixed order: concurrent writers lock alike
-    ids = dict(conn.execute(hot_statement(conn, _tag_ids), {"names": wanted}).all())
+    ids = dict(conn.execute(_TAG_IDS, {"names": wanted}).all())
     missing = [name for name in wanted if name not in ids]
     if missing:
         conn.execute(
@@ -264,12 +262,11 @@ def ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
             .values([{"name": name} for name in missing])
             .on_conflict_do_nothing(index_elements=["name"])
         )
-        ids.update(conn.execute(hot_statement(conn, _tag_ids), {"names": missing}).all())
+        ids.update(conn.execute(_TAG_IDS, {"names": missing}).all())
     return ids
 
 
-def _tag_ids(insert: Callable[..., Any]) -> Any:
-    return select(Tag.name, Tag.id).where(Tag.name.in_(bindparam("names", expanding=True)))
+_TAG_IDS = select(Tag.name, Tag.id).where(Tag.name.in_(bindparam("names", expanding=True)))
 
 
 def ensure_authors(
@@ -284,7 +281,7 @@ def ensure_authors(
     known = {
         key: (author_id, url)
         for author_id, key, url in conn.execute(
-            hot_statement(conn, _author_ids), {"site_id": site_id, "keys": sorted(by_key)})
+            _AUTHOR_IDS, {"site_id": site_id, "keys": sorted(by_key)})
     }
     missing = [key for key in sorted(by_key) if key not in known]
     if missing:
@@ -306,7 +303,7 @@ def ensure_authors(
         known.update(
             (key, (author_id, url))
             for author_id, key, url in conn.execute(
-                hot_statement(conn, _author_ids), {"site_id": site_id, "keys": missing})
+                _AUTHOR_IDS, {"site_id": site_id, "keys": missing})
         )
     for key in sorted(by_key):
         author_id, url = known[key]
@@ -317,9 +314,8 @@ def ensure_authors(
     return {author["name"]: known[author_name_key(author["name"])][0] for author in authors}
 
 
-def _author_ids(insert: Callable[..., Any]) -> Any:
-    return select(Author.id, Author.name_key, Author.url).where(
-        Author.site_id == bindparam("site_id"), Author.name_key.in_(bindparam("keys", expanding=True)))
+_AUTHOR_IDS = select(Author.id, Author.name_key, Author.url).where(
+    Author.site_id == bindparam("site_id"), Author.name_key.in_(bindparam("keys", expanding=True)))
 
 
 def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:

@@ -10,17 +10,15 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from storage.db import ArchiveError
 from storage.models import RUN_STATUSES, CrawlRun, Fetch
+from storage.transactions import TransactionalWrites
 
 
-class CrawlRunWrites:
-    """The crawl-run writes of ``ArchiveWriter``; ``_write_engine`` is its engine
-    with SQLite's ``BEGIN IMMEDIATE``."""
-
-    _write_engine: Engine
+class CrawlRunWrites(TransactionalWrites):
+    """The crawl-run writes of ``ArchiveWriter``."""
 
     def start_run(
         self,

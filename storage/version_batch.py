@@ -44,14 +44,12 @@ class VersionBatch:
             self.children[model] = [r for r in model_rows if r["article_version_id"] != version_id]
 
     def flush(self, conn: Connection) -> None:
-        """Insert the collected child rows, one statement per table and set of columns,
-        then index the texts; the batch is empty afterwards."""
+        """Insert the collected child rows, one statement per table (a table's rows all
+        have the same columns: ``storage.incoming`` fixes them), then index the texts;
+        the batch is empty afterwards."""
         for model, model_rows in self.children.items():
-            by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-            for row in model_rows:
-                by_columns[tuple(row)].append(row)
-            for same_columns in by_columns.values():
-                conn.execute(insert(model), same_columns)
+            if model_rows:  # a forgotten version may have left a table empty
+                conn.execute(insert(model), model_rows)
         index_versions(conn, list(self.bodies.values()))
         self.children.clear()
         self.bodies.clear()

@@ -1,4 +1,6 @@
-"""Writing crawl results into the archive: runs, fetches, raw pages, articles.
+"""Writing crawl results into the archive: articles, their versions and raw pages
+(crawl runs: ``storage.run_writes``; fetches that archived nothing:
+``storage.fetch_writes``).
 
 ``ArchiveWriter`` is the only write path. Each call is one transaction, all
 or nothing, and is idempotent: saving a record again moves ``last_seen_at``
@@ -17,17 +19,12 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Connection, Engine, Row, bindparam, func, select, update
-from sqlalchemy.exc import DBAPIError
 
 from storage import crawl_state, reprocess, rows
-from storage.crawl_state import UnchangedCheck
 from storage.db import SQLITE_BEGIN_OPTION, ArchiveError
+from storage.fetch_writes import FetchWrites
 from storage.incoming import IncomingArticle, read_article_record
-from storage.models import (
-    FETCH_OUTCOMES,
-    Article,
-    ArticleVersion,
-)
+from storage.models import Article, ArticleVersion
 from storage.reprocess import ReprocessOutcome, StoredPage
 from storage.rows import FetchInfo
 from storage.run_writes import CrawlRunWrites, checked_aware
@@ -36,12 +33,7 @@ from storage.version_batch import VersionBatch
 SaveResult = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
 
-# A lost race: unique violation, serialization failure, deadlock detected.
-_RETRY_SQLSTATES = {"23505", "40001", "40P01"}
-_RETRY_SQLITE_ERRORS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_BUSY"}
-
-
-class ArchiveWriter(CrawlRunWrites):
+class ArchiveWriter(CrawlRunWrites, FetchWrites):
     """Writes to one archive. One instance per process, used by one thread at a time."""
 
     def __init__(self, engine: Engine, *, max_attempts: int = 3) -> None:
@@ -50,105 +42,6 @@ class ArchiveWriter(CrawlRunWrites):
         self.engine = engine
         self.max_attempts = max_attempts
         self._write_engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-
-    # -- fetches -----------------------------------------------------------
-
-    def record_fetch(
-        self,
-        run_id: int,
-        *,
-        url: str,
-        status: int | None,
-        fetched_at: datetime,
-        outcome: str,
-        reason: str | None = None,
-        detail: str = "",
-        body: bytes | None = None,
-        content_type: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> int:
-        """Record one request that archived nothing new (skipped, error...):
-        its id. The body, when given, is stored once per sha256, compressed."""
-        return self.record_fetches(run_id, [{
-            "url": url, "status": status, "fetched_at": fetched_at, "outcome": outcome,
-            "reason": reason, "detail": detail, "body": body, "content_type": content_type,
-            "etag": etag, "last_modified": last_modified,
-        }])[0]
-
-    def record_fetches(self, run_id: int, fetches: Sequence[Mapping[str, Any]]) -> list[int]:
-        """``record_fetch`` for several requests (each the keywords of ``record_fetch``)
-        in one transaction, all or nothing: their ids."""
-        writes = [self._fetch_write(run_id, fetch) for fetch in fetches]
-        return self._in_transaction(lambda conn: [write(conn) for write in writes])
-
-    def _fetch_write(self, run_id: int, entry: Mapping[str, Any]) -> Callable[[Connection], int]:
-        """The write of one ``record_fetch`` (``entry``: its keywords), checked now."""
-        url, status, outcome = entry["url"], entry["status"], entry["outcome"]
-        if outcome not in FETCH_OUTCOMES:
-            raise ValueError(f"fetch outcome {outcome!r} is not one of {FETCH_OUTCOMES}")
-        fetch = FetchInfo(
-            checked_aware(entry["fetched_at"], "fetched_at"), status, entry.get("body"),
-            entry.get("content_type"), entry.get("etag"), entry.get("last_modified"),
-        )
-
-        def write(conn: Connection) -> int:
-            article_id = conn.execute(rows.hot_statement(conn, _article_id), {"url": url}).scalar()
-            raw_page_id = rows.store_raw_page(conn, fetch)
-            if raw_page_id is not None and status == 200:
-                # A page kept but not archived (a listing): a 304 next time serves its links.
-                crawl_state.upsert_state(conn, url, fetch, raw_page_id=raw_page_id, article_id=None)
-            return rows.insert_fetch(
-                conn,
-                fetch,
-                crawl_run_id=run_id,
-                url=url,
-                outcome=outcome,
-                reason=entry.get("reason"),
-                detail=entry.get("detail", ""),
-                raw_page_id=raw_page_id,
-                article_id=article_id,
-            )
-
-        return write
-
-    def record_missing(
-        self,
-        run_id: int,
-        *,
-        url: str,
-        status: int,
-        fetched_at: datetime,
-        reason: str,
-        detail: str = "",
-    ) -> bool:
-        """Record a 404/410 answer as an error fetch and mark the article at ``url``
-        (if any) gone, never deleted. True if an article was newly marked gone."""
-        fetch = FetchInfo(checked_aware(fetched_at, "fetched_at"), status, None, None, None, None)
-
-        def write(conn: Connection) -> bool:
-            gone_id = crawl_state.mark_url_gone(conn, url, fetch)
-            article_id = gone_id or conn.execute(
-                rows.hot_statement(conn, _article_id), {"url": url}
-            ).scalar()
-            rows.insert_fetch(
-                conn, fetch, crawl_run_id=run_id, url=url, outcome="error", reason=reason,
-                detail=detail, raw_page_id=None, article_id=article_id,
-            )
-            return gone_id is not None
-
-        return self._in_transaction(write)
-
-    def record_not_modified(
-        self, run_id: int, checks: Sequence[UnchangedCheck]
-    ) -> list[Literal["unchanged", "page", "unknown"]]:
-        """Record pages found unchanged since their last download (a 304, or a sitemap
-        ``lastmod`` older than that download), in one transaction: no new version, no
-        re-extraction; each article's ``last_seen_at`` moves. Per check: 'unchanged'
-        for an article, 'page' for another kept page, 'unknown' if the URL has no state."""
-        for check in checks:
-            checked_aware(check.checked_at, "checked_at")
-        return self._in_transaction(lambda conn: crawl_state.record_unchanged(conn, run_id, checks))
 
     # -- articles ----------------------------------------------------------
 
@@ -260,17 +153,6 @@ class ArchiveWriter(CrawlRunWrites):
 
     # -- internals ---------------------------------------------------------
 
-    def _in_transaction(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one write transaction, again if it lost a race."""
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                with self._write_engine.begin() as conn:
-                    return work(conn)
-            except DBAPIError as error:
-                if attempt == self.max_attempts or not _is_retryable(error):
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
-
     def _in_indexing_transaction(
         self, work: Callable[[Connection, VersionBatch], T]
     ) -> T:
@@ -314,7 +196,7 @@ class ArchiveWriter(CrawlRunWrites):
 
         article_id, first_seen_at, last_seen_at, version_id = existing
         current = conn.execute(
-            rows.hot_statement(conn, _version_hashes), {"version_id": version_id}
+            _VERSION_HASHES, {"version_id": version_id}
         ).first()
         result: SaveResult = "unchanged"
         if version_id is not None and current and current.content_hash == article.content_hash:
@@ -323,7 +205,7 @@ class ArchiveWriter(CrawlRunWrites):
         else:
             result = "updated"
             last_number = conn.execute(
-                rows.hot_statement(conn, _last_version_number), {"article_id": article_id}
+                _LAST_VERSION_NUMBER, {"article_id": article_id}
             ).scalar()
             version_id = rows.insert_version(
                 conn, article_id, (last_number or 0) + 1, article, source, batch
@@ -350,29 +232,22 @@ class ArchiveWriter(CrawlRunWrites):
 def _lock_article(conn: Connection, url: str) -> Row[int, datetime, datetime, int | None] | None:
     """The article row of ``url`` (id, first/last seen, current version id),
     locked against other writers until the transaction ends."""
-    return conn.execute(rows.hot_statement(conn, _locked_article), {"url": url}).first()
+    return conn.execute(_LOCKED_ARTICLE, {"url": url}).first()
 
 
-def _article_id(insert: Callable[..., Any]) -> Any:
-    return select(Article.id).where(Article.url == bindparam("url"))
+_LOCKED_ARTICLE = (
+    select(Article.id, Article.first_seen_at, Article.last_seen_at, Article.current_version_id)
+    .where(Article.url == bindparam("url"))
+    .with_for_update()
+)
 
 
-def _locked_article(insert: Callable[..., Any]) -> Any:
-    return (
-        select(Article.id, Article.first_seen_at, Article.last_seen_at, Article.current_version_id)
-        .where(Article.url == bindparam("url"))
-        .with_for_update()
-    )
+_VERSION_HASHES = select(ArticleVersion.content_hash, ArticleVersion.record_sha256).where(
+    ArticleVersion.id == bindparam("version_id"))
 
 
-def _version_hashes(insert: Callable[..., Any]) -> Any:
-    return select(ArticleVersion.content_hash, ArticleVersion.record_sha256).where(
-        ArticleVersion.id == bindparam("version_id"))
-
-
-def _last_version_number(insert: Callable[..., Any]) -> Any:
-    return select(func.max(ArticleVersion.version)).where(
-        ArticleVersion.article_id == bindparam("article_id"))
+_LAST_VERSION_NUMBER = select(func.max(ArticleVersion.version)).where(
+    ArticleVersion.article_id == bindparam("article_id"))
 
 
 def _insert_save_fetch(
@@ -408,13 +283,3 @@ def _remember_url(
             conn, article.fetched_url, source.fetch,
             raw_page_id=source.raw_page_id, article_id=article_id,
         )
-
-
-
-def _is_retryable(error: DBAPIError) -> bool:
-    """Whether ``error`` is a race another attempt may win (not a bad value)."""
-    orig = error.orig
-    return (
-        getattr(orig, "sqlstate", None) in _RETRY_SQLSTATES
-        or getattr(orig, "sqlite_errorname", None) in _RETRY_SQLITE_ERRORS
-    )

@@ -18,9 +18,6 @@ class Store:
             raise ValueError("bad entry in batch")
         return [e * 10 for e in entries]
 
-    def one(self, entry):
-        return self.many([entry])[0]
-
 
 def run(batcher: WriteBatcher, entries: list[int]) -> list[object]:
     async def go():
@@ -30,21 +27,21 @@ def run(batcher: WriteBatcher, entries: list[int]) -> list[object]:
 
 def test_a_full_batch_is_one_write_and_each_entry_gets_its_result():
     store = Store()
-    batcher = WriteBatcher(store.many, store.one, executor=None, max_items=3, max_seconds=30)
+    batcher = WriteBatcher(store.many, executor=None, max_items=3, max_seconds=30)
     assert run(batcher, [1, 2, 3]) == [10, 20, 30]
     assert store.calls == [[1, 2, 3]]
 
 
 def test_a_partial_batch_is_written_after_max_seconds():
     store = Store()
-    batcher = WriteBatcher(store.many, store.one, executor=None, max_items=50, max_seconds=0.05)
+    batcher = WriteBatcher(store.many, executor=None, max_items=50, max_seconds=0.05)
     assert run(batcher, [1, 2]) == [10, 20]
     assert store.calls == [[1, 2]]
 
 
 def test_a_failing_batch_is_written_again_one_by_one_so_only_the_bad_entry_fails():
     store = Store(bad=frozenset({2}))
-    batcher = WriteBatcher(store.many, store.one, executor=None, max_items=3, max_seconds=30)
+    batcher = WriteBatcher(store.many, executor=None, max_items=3, max_seconds=30)
     results = run(batcher, [1, 2, 3])
     assert results[0] == 10 and results[2] == 30
     assert isinstance(results[1], ValueError)
@@ -53,7 +50,7 @@ def test_a_failing_batch_is_written_again_one_by_one_so_only_the_bad_entry_fails
 
 def test_drain_writes_what_waits_without_a_loop_turn():
     store = Store()
-    batcher = WriteBatcher(store.many, store.one, executor=None, max_items=50, max_seconds=30)
+    batcher = WriteBatcher(store.many, executor=None, max_items=50, max_seconds=30)
 
     async def go():
         futures = [batcher.add(1), batcher.add(2)]
@@ -78,7 +75,7 @@ def test_an_idle_writer_writes_at_once_and_a_busy_one_batches_what_arrives_meanw
 
     store = SlowStore()
     writer = ThreadPoolExecutor(max_workers=1)
-    batcher = WriteBatcher(store.many, store.one, executor=writer, max_items=50)
+    batcher = WriteBatcher(store.many, executor=writer, max_items=50)
 
     async def go():
         loop = asyncio.get_running_loop()
@@ -104,7 +101,7 @@ def test_entries_over_max_items_while_busy_make_full_batches():
 
     store = SlowStore()
     writer = ThreadPoolExecutor(max_workers=1)
-    batcher = WriteBatcher(store.many, store.one, executor=writer, max_items=3)
+    batcher = WriteBatcher(store.many, executor=writer, max_items=3)
 
     async def go():
         first = batcher.add(0)
