@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pipelines.bylines import clean_bio, is_byline_text, is_role_text, parse_byline, split_name_role
-from pipelines.dom import HtmlElement, class_tokens, element_text, text_lines, text_owner
+from pipelines.dom import (
+    HtmlElement,
+    class_tokens,
+    descendants,
+    element_text,
+    text_lines,
+    text_owner,
+)
 from pipelines.records import Author
 from pipelines.urls import absolute_url
 
@@ -60,16 +68,25 @@ def find_authors(doc: HtmlElement, *, base_url: str) -> AuthorFindings:
     return findings
 
 
-# Cheap pre-selection in C: elements whose attributes mention an author-ish word, and
-# text nodes that start like a byline. The exact tests run in Python on these only.
-_NAMED_XPATH = (
-    ".//*[@itemprop='author' or @itemprop='reviewedBy' or @itemprop='editor' or @itemprop='creator'"
-    " or @rel='author' or contains(@class, 'uthor') or contains(@id, 'uthor')"
-    " or contains(@class, 'yline') or contains(@id, 'yline') or contains(@class, 'eview')"
-    " or contains(@class, 'ontribut') or contains(@class, 'riter') or contains(@class, 'xpert')"
-    " or contains(@class, 'redential') or contains(@class, 'act-check') or contains(@class, 'actcheck')"
-    " or contains(@class, 'edically')]"
-)
+# Cheap pre-selection: elements whose attributes mention an author-ish word, and text
+# nodes that start like a byline. The exact tests run on these only.
+_AUTHOR_ITEMPROPS = frozenset(("author", "reviewedBy", "editor", "creator"))
+_AUTHOR_CLASS_OR_ID_PARTS = ("uthor", "yline")
+_AUTHOR_CLASS_PARTS = ("eview", "ontribut", "riter", "xpert", "redential", "act-check", "actcheck",
+                       "edically")
+
+
+def _may_name_author(el: HtmlElement) -> bool:
+    return el.get("itemprop") in _AUTHOR_ITEMPROPS or el.get("rel") == "author" or \
+        _author_part(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=4096)
+def _author_part(classes: str, ident: str) -> bool:
+    return any(part in classes or part in ident for part in _AUTHOR_CLASS_OR_ID_PARTS) or \
+        any(part in classes for part in _AUTHOR_CLASS_PARTS)
+
+
 _BYLINE_START = re.compile(
     r"^\s*(?:(?:written|medically reviewed|reviewed|fact[- ]checked|edited|escrito|revisado|"
     r"r[ée]dig[ée]|relu|geschrieben)\s+)?(?:by|por|par|von)\b|^\s*(?:author|autor|auteur)\s*:|"
@@ -94,8 +111,8 @@ def authors_in_elements(elements: list[HtmlElement], *, base_url: str) -> Author
 def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     """Outermost author-named elements plus short byline-text elements, in page order."""
     pool: set[HtmlElement] = set()
-    for el in body.xpath(_NAMED_XPATH):
-        if el.tag not in _SKIP and (_is_named_author_box(el) or el.get("rel") == "author"):
+    for el in descendants(body):
+        if _may_name_author(el) and el.tag not in _SKIP and (_is_named_author_box(el) or el.get("rel") == "author"):
             pool.add(el)
     for text in body.xpath(".//text()[string-length(normalize-space(.)) > 1]"):
         if not _BYLINE_START.match(text):

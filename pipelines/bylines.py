@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from pipelines.dates import DATE_LABELS, DATE_RE
 from pipelines.organisations import is_one_organisation
@@ -148,10 +149,17 @@ def parse_byline(text: str) -> list[Author]:
     cleaned = collapse_name(text)
     if not cleaned or len(cleaned) > MAX_BYLINE_CHARS:
         return []
+    return list(_parse_clean_byline(cleaned))
+
+
+@lru_cache(maxsize=4096)
+def _parse_clean_byline(cleaned: str) -> tuple[Author, ...]:
+    """Cached: a page tests the same line as a byline several times (finding candidates,
+    tidying the body), and a site repeats its bylines on every page."""
     authors: list[Author] = []
     for label, body in _clauses(cleaned):
         authors.extend(parse_people(body, relation_for_label(label)))
-    return merge_authors(authors)
+    return tuple(merge_authors(authors))
 
 
 def is_byline_text(text: str) -> bool:
@@ -209,6 +217,7 @@ def clean_bio(text: str | None) -> str | None:
     return cleaned or None
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Case-, accent-, punctuation- and honorific-insensitive key for matching people."""
     plain = _fold(split_name_role(name)[0])

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from pipelines.dom import HtmlElement, class_tokens, element_text
 
-CONTAINER_XPATH = (
-    "//*[@itemprop='articleBody'] | //article | //main | //*[@role='main'] | "
-    "//*[contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]"
-)
+
+def semantic_containers(doc: HtmlElement) -> list[HtmlElement]:
+    """Elements that declare the article, in page order: <article>, <main>,
+    role=main, itemprop=articleBody, an itemtype naming an Article or BlogPosting."""
+    found = []
+    for el in doc.iter(etree.Element):
+        itemtype = el.get("itemtype") or ""
+        if el.tag in ("article", "main") or el.get("itemprop") == "articleBody" or \
+                el.get("role") == "main" or "Article" in itemtype or "BlogPosting" in itemtype:
+            found.append(el)
+    return found
+
+
 _CONTENT_HINTS = ("content", "article", "post", "entry", "story", "body", "text")
 
 
@@ -32,17 +43,33 @@ def paragraph_chars(el: HtmlElement) -> int:
     return sum(len(element_text(p)) for p in el.iter("p", "li"))
 
 
+def _paragraph_chars_under(body: HtmlElement) -> dict[HtmlElement, int]:
+    """``paragraph_chars`` of every element of ``body`` at once: each paragraph's text is
+    measured once and counted in all its containers (the candidates nest)."""
+    totals: dict[HtmlElement, int] = {}
+    for p in body.iter("p", "li"):
+        chars = len(element_text(p))
+        node: HtmlElement | None = p
+        while node is not None:
+            totals[node] = totals.get(node, 0) + chars
+            if node is body:
+                break
+            node = node.getparent()
+    return totals
+
+
 def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElement:
     """The container of the article body: the innermost semantic container that holds
     the title and most of the prose, else the title's ancestor with the most prose."""
     body = doc.find("body")
     if body is None:
         return doc
-    total = max(paragraph_chars(body), 1)
-    candidates = [el for el in doc.xpath(CONTAINER_XPATH) if isinstance(el.tag, str)]
+    chars_under = _paragraph_chars_under(body)
+    total = max(chars_under.get(body, 0), 1)
+    candidates = semantic_containers(doc)
     scored: list[tuple[int, int, HtmlElement]] = []
     for el in candidates:
-        chars = paragraph_chars(el)
+        chars = chars_under.get(el, 0)
         if chars < 0.3 * total:
             continue
         holds_title = title is not None and _contains(el, title)
@@ -62,7 +89,7 @@ def find_article_root(doc: HtmlElement, title: HtmlElement | None) -> HtmlElemen
         return body
     hinted = [el for el in body.iter("div", "section")
               if any(h in class_tokens(el) for h in _CONTENT_HINTS)
-              and paragraph_chars(el) >= 0.5 * total]
+              and chars_under.get(el, 0) >= 0.5 * total]
     return max(hinted, key=lambda el: sum(1 for _ in el.iterancestors())) if hinted else body
 
 

@@ -282,8 +282,10 @@ def find_visible_dates(root: HtmlElement) -> dict[str, str]:
         else:
             unlabelled.append(raw)
     for el in root.iter("p", "span", "div", "li", "small", "em", "strong", "time", "td", "dd", "th"):
+        if len(el) > 6:  # a container, not a line (tested first: its text is long to build)
+            continue
         text = element_text(el)
-        if not text or len(text) > 160 or len(el) > 6:
+        if not text or len(text) > 160:
             continue
         for key, raw in find_labelled_dates(text).items():
             found.setdefault(key, raw)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipelines.dom import (
     HEADING_TAGS,
     HtmlElement,
     class_tokens,
+    descendants,
     element_text,
     heading_level,
     text_owner,
@@ -22,11 +24,9 @@ _CONTAINER_NAMES = re.compile(
     r"(?:^|[^a-z])(references|reference-list|citations|citation-list|footnotes|bibliography|"
     r"sources|source-list|endnotes|works-cited)(?:$|[^a-z])"
 )
-_CONTAINER_XPATH = ".//*[" + " or ".join(
-    f"contains(@{attr}, '{word}')"
-    for attr in ("class", "id") for word in ("eferenc", "itation", "ootnote", "ibliograph", "ources",
-                                             "ndnote", "orks-cited")
-) + " or @role='doc-bibliography' or @role='doc-endnotes']"
+# What a reference container's class or id contains (before the exact test above).
+_CONTAINER_PARTS = ("eferenc", "itation", "ootnote", "ibliograph", "ources", "ndnote", "orks-cited")
+_CONTAINER_ROLES = frozenset(("doc-bibliography", "doc-endnotes"))
 _BACKLINK = re.compile(r"\s*(?:↩︎?|↑|\^|Jump up(?: to)?:?|Back to text)\s*", re.IGNORECASE)
 _HEADING_LIKE = (*HEADING_TAGS, "p", "div", "strong", "b", "span", "dt", "summary", "button")
 
@@ -49,7 +49,7 @@ def find_references(doc: HtmlElement, *, base_url: str) -> ReferenceFindings:
         if entries:
             findings.elements.extend([heading, *holders])
             _add(findings, entries, base_url, seen)
-    for el in body.xpath(_CONTAINER_XPATH):
+    for el in _container_candidates(body):
         if any(el is e or _inside(el, e) for e in findings.elements):
             continue
         named = _CONTAINER_NAMES.search(class_tokens(el)) or el.get("role") in (
@@ -61,6 +61,18 @@ def find_references(doc: HtmlElement, *, base_url: str) -> ReferenceFindings:
             findings.elements.append(el)
             _add(findings, entries, base_url, seen)
     return findings
+
+
+def _container_candidates(body: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id contains a reference-container word, or whose role
+    is a bibliography's, in page order."""
+    return [el for el in descendants(body) if el.get("role") in _CONTAINER_ROLES
+            or _container_part(el.get("class") or "", el.get("id") or "")]
+
+
+@lru_cache(maxsize=4096)
+def _container_part(classes: str, ident: str) -> bool:
+    return any(part in classes or part in ident for part in _CONTAINER_PARTS)
 
 
 def references_in(containers: list[HtmlElement], *, base_url: str) -> ReferenceFindings:

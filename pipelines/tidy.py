@@ -8,20 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.boilerplate import (
-    CTA,
-    DISCLOSURE,
-    TEXT_SIGNATURES,
-    has_signature_keyword,
-)
+from pipelines.boilerplate import CTA, has_signature_keyword, has_text_signature, is_disclosure
 from pipelines.bylines import is_byline_text
 from pipelines.dates import DATE_RE, find_labelled_dates, parse_date
 from pipelines.flags import PLACEHOLDER
 from pipelines.records import Block
 from pipelines.references import is_reference_heading
-from pipelines.text import collapse_space, word_count
+from pipelines.text import word_count
 
-_LINE_SIGNATURES = TEXT_SIGNATURES
 _PLACEHOLDER_ONLY = re.compile(rf"^\W*(?:{PLACEHOLDER.pattern})\W*$")
 MAX_PREAMBLE_WORDS = 40
 # Page-administration lines: "Content owner: Student Health Services".
@@ -36,23 +30,29 @@ class TidyResult:
     placeholder_found: bool = False
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def _key(text: str | None) -> str:
-    return re.sub(r"\W+", " ", collapse_space(text).lower()).strip()
+    """The text as compared with the title and the category: words only, lower case."""
+    return _NON_WORD.sub(" ", text.lower()).strip() if text else ""
 
 
 def tidy_blocks(blocks: list[Block], *, title: str | None, category: str | None) -> TidyResult:
     result = TidyResult()
     title_key = _key(title)
+    category_key = _key(category) if category else None
     blocks = _drop_preamble(blocks, title_key)
     kept: list[Block] = []
     skip_level: int | None = None
     for block in blocks:
         text = block.text
+        key = _key(text)
         if block.kind == "heading":
             if skip_level is not None and block.level > skip_level:
                 continue
             skip_level = None
-            if title_key and _key(text) == title_key:
+            if title_key and key == title_key:
                 continue
             if is_reference_heading(text):
                 skip_level = block.level
@@ -63,8 +63,8 @@ def tidy_blocks(blocks: list[Block], *, title: str | None, category: str | None)
             result.placeholder_found = True
             if _PLACEHOLDER_ONLY.match(text):
                 continue
-        if block.kind != "heading" and _is_chrome_line(text, category, title_key):
-            if DISCLOSURE.search(text):
+        if block.kind != "heading" and _is_chrome_line(text, key, category_key, title_key):
+            if is_disclosure(text):
                 result.disclosure_found = True
             continue
         kept.append(block)
@@ -98,18 +98,18 @@ def _drop_preamble(blocks: list[Block], title_key: str) -> list[Block]:
     return blocks
 
 
-def _is_chrome_line(text: str, category: str | None, title_key: str) -> bool:
+def _is_chrome_line(text: str, key: str, category_key: str | None, title_key: str) -> bool:
     """A line that is page furniture: a date line, a byline, the category label,
-    a boilerplate sentence or a call-to-action."""
-    if len(text) <= 300 and has_signature_keyword(text) and any(sig.search(text) for sig in _LINE_SIGNATURES):
+    a boilerplate sentence or a call-to-action. ``key`` is ``_key(text)``."""
+    if len(text) <= 300 and has_signature_keyword(text) and has_text_signature(text):
         return True
     if len(text) <= 80 and CTA.search(text):
         return True
-    if category and _key(text) == _key(category):
+    if category_key is not None and key == category_key:
         return True
     if len(text) <= 120 and _META_LINE.match(text):
         return True
-    if title_key and _key(text) == title_key:
+    if title_key and key == title_key:
         return True
     if len(text) <= 200 and is_byline_text(text):
         return True

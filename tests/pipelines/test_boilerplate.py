@@ -96,3 +96,35 @@ def test_signature_keywords_cover_every_signature(text):
 
     assert any(sig.search(text) for sig in TEXT_SIGNATURES)
     assert has_signature_keyword(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*As an Amazon Associate, CureCurious.com earns from qualifying purchases.",
+        "WE MAY EARN A COMMISSION when you buy through our links.",
+        "Please consider disabling AdBlock to support our work.",
+        "Wir verwenden Cookies.",
+        "Nous touchons une Commission sur les achats.",
+        "Magnesium glycinate is a well-absorbed form of MAGNESIUM.",
+        "Dr. İlker Özkan reviewed this article.",
+    ],
+)
+def test_lower_case_signatures_match_as_the_case_insensitive_ones(text):
+    """Signatures run over text lower-cased once; they must find what the
+    case-insensitive patterns find, in any casing."""
+    from pipelines.boilerplate import DISCLOSURE, TEXT_SIGNATURES, has_text_signature, is_disclosure
+
+    assert has_text_signature(text) == any(sig.search(text) for sig in TEXT_SIGNATURES)
+    assert is_disclosure(text) == bool(DISCLOSURE.search(text))
+
+
+def test_signatures_are_written_in_lower_case():
+    """for_lower_case drops IGNORECASE: a capital letter in a pattern would never match."""
+    import re
+
+    from pipelines.boilerplate import TEXT_SIGNATURES
+
+    for sig in TEXT_SIGNATURES:
+        literal = re.sub(r"\\.", "", sig.pattern)
+        assert literal == literal.lower(), sig.pattern
