@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,11 +23,21 @@ HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # lxml.html's own parser picks each element's Python class in a Python callback
 # (form, input, label... get classes of their own), once for every element proxy that
 # extraction touches; extraction never uses those form classes, so every element is an
-# HtmlElement, chosen in C.
-_PARSER = lxml.html.HTMLParser()
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
+# HtmlElement, chosen in C. One parser per thread: an lxml parser is not to be shared.
+_PARSERS = threading.local()
+
+
+def _html_parser() -> lxml.html.HTMLParser:
+    parser: lxml.html.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity))
+        _PARSERS.parser = parser
+    return parser
+
+
 _BINARY_SNIFF = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
@@ -56,7 +67,7 @@ def parse_html(text: str) -> HtmlElement:
     if "<" not in text[:4096]:
         raise NotHtmlError("no markup")
     try:
-        doc = lxml.html.document_fromstring(text, parser=_PARSER)
+        doc = lxml.html.document_fromstring(text, parser=_html_parser())
     except (etree.ParserError, ValueError) as exc:
         raise NotHtmlError(f"unparsable: {exc}") from exc
     if doc is None or (doc.find(".//body") is None and doc.find(".//head") is None):

@@ -115,13 +115,20 @@ def _insert_texts(conn: Connection, bodies: dict[str, str], scheme: LshScheme) -
         ).all()
     )
     band_rows = [
-        {"dedupe_text_id": inserted[sha], "band": band, "band_key": int(keys[i, band])}
+        (inserted[sha], band, key)
         for i, sha in enumerate(shas)
         if sha in inserted and len(hashes[i])
-        for band in range(scheme.bands)
+        for band, key in enumerate(keys[i].tolist())
     ]
     if band_rows:
-        conn.execute(insert_for(conn)(DedupeBandKey), band_rows)
+        # Plain integers, bands x texts of them: straight to the driver's executemany
+        # (SQLAlchemy's per-row parameter processing cost more than the insert itself).
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f"INSERT INTO {DedupeBandKey.__tablename__} (dedupe_text_id, band, band_key) "
+            f"VALUES ({mark}, {mark}, {mark})",
+            band_rows,
+        )
     missing = set(shas) - set(inserted)  # inserted meanwhile by another writer
     return {**inserted, **_text_ids(conn, missing)}
 
