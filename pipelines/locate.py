@@ -44,16 +44,15 @@ def paragraph_chars(el: HtmlElement) -> int:
 
 
 def _paragraph_chars_under(body: HtmlElement) -> dict[HtmlElement, int]:
-    """``paragraph_chars`` of every element of ``body`` at once: each paragraph's text is
-    measured once and counted in all its containers (the candidates nest)."""
+    """``paragraph_chars`` of every element in or above ``body`` at once (absent: 0):
+    each paragraph's text is measured once and counted in all its containers (the
+    candidates nest)."""
     totals: dict[HtmlElement, int] = {}
     for p in body.iter("p", "li"):
         chars = len(element_text(p))
         node: HtmlElement | None = p
-        while node is not None:
+        while node is not None:  # up to <html>: a candidate may be body's ancestor
             totals[node] = totals.get(node, 0) + chars
-            if node is body:
-                break
             node = node.getparent()
     return totals
 
