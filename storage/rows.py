@@ -321,14 +321,18 @@ _AUTHOR_IDS = select(Author.id, Author.name_key, Author.url).where(
 def insert_fetch(conn: Connection, fetch: FetchInfo, **columns: Any) -> int:
     """Insert a fetch row: the HTTP fields from ``fetch``, the rest (crawl_run_id,
     url, outcome, reason, detail, raw_page_id, article_id) from ``columns``."""
-    values = {
+    return int(conn.execute(hot_statement(conn, _insert_fetch), fetch_row(fetch, **columns)).scalar_one())
+
+
+def fetch_row(fetch: FetchInfo, **columns: Any) -> dict[str, Any]:
+    """A fetch row's values: the HTTP fields from ``fetch``, the rest from ``columns``."""
+    return {
         "status": fetch.status,
         "fetched_at": fetch.fetched_at,
         "etag": fetch.etag,
         "last_modified": fetch.last_modified,
         **columns,
     }
-    return int(conn.execute(hot_statement(conn, _insert_fetch), values).scalar_one())
 
 
 def version_fields(article: IncomingArticle) -> dict[str, Any]:

@@ -6,7 +6,9 @@ fingerprints) are collected here and inserted with one ``executemany`` per table
 when the transaction's work is done, instead of five statements per article; then
 the versions' texts are indexed for dedupe in one signing pass. A version rewritten
 again in the same transaction (``forget``) drops what it had collected, so its
-children are inserted once, as last written.
+children are inserted once, as last written. The saves' fetch rows, which nothing in
+the transaction reads, go in the same way, and the site ids the transaction has
+looked up are kept for its other saves.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from storage.dedupe_index import VersionBody, index_versions
+from storage.models import Fetch
 
 
 @dataclass(slots=True)
@@ -27,6 +30,8 @@ class VersionBatch:
 
     children: dict[type[Any], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     bodies: dict[int, VersionBody] = field(default_factory=dict)
+    fetches: list[dict[str, Any]] = field(default_factory=list)
+    site_ids: dict[str, int] = field(default_factory=dict)
 
     def add(self, body: VersionBody, rows: Sequence[tuple[type[Any], list[dict[str, Any]]]]) -> None:
         """Collect a version's child rows (``(model, rows)``, each row naming its
@@ -34,6 +39,10 @@ class VersionBatch:
         for model, model_rows in rows:
             self.children[model].extend(model_rows)
         self.bodies[body.version_id] = body
+
+    def add_fetch(self, values: dict[str, Any]) -> None:
+        """Collect a fetch row (every column of ``Fetch`` but its id, in a fixed set)."""
+        self.fetches.append(values)
 
     def forget(self, version_id: int) -> None:
         """Drop what was collected for ``version_id`` (it is being rewritten)."""
@@ -50,6 +59,9 @@ class VersionBatch:
         for model, model_rows in self.children.items():
             if model_rows:  # a forgotten version may have left a table empty
                 conn.execute(insert(model), model_rows)
+        if self.fetches:
+            conn.execute(insert(Fetch), self.fetches)
         index_versions(conn, list(self.bodies.values()))
         self.children.clear()
         self.bodies.clear()
+        self.fetches.clear()

@@ -178,7 +178,9 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         batch: VersionBatch,
     ) -> SaveResult:
         raw_page_id = rows.store_raw_page(conn, fetch)
-        site_id = rows.ensure_site(conn, article.site, fetch.fetched_at)
+        site_id = batch.site_ids.get(article.site)
+        if site_id is None:
+            site_id = batch.site_ids[article.site] = rows.ensure_site(conn, article.site, fetch.fetched_at)
         source = rows.VersionSource(run_id, site_id, raw_page_id, fetch)
         existing = _lock_article(conn, article.url)
         if existing is None:
@@ -187,7 +189,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
                 first_id = rows.insert_version(conn, new_id, 1, article, source, batch)
                 conn.execute(rows.hot_statement(conn, rows.update_article),
                              {"target_id": new_id, "current_version_id": first_id})
-                _insert_save_fetch(conn, article, source, "archived", new_id)
+                _add_save_fetch(batch, article, source, "archived", new_id)
                 _remember_url(conn, article, source, new_id)
                 return "new"
             # Another writer inserted the URL since our SELECT: use its row, locked.
@@ -224,7 +226,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
             },
         )
         outcome = "archived" if result == "updated" else "unchanged"
-        _insert_save_fetch(conn, article, source, outcome, article_id)
+        _add_save_fetch(batch, article, source, outcome, article_id)
         _remember_url(conn, article, source, article_id)
         return result
 
@@ -250,22 +252,21 @@ _LAST_VERSION_NUMBER = select(func.max(ArticleVersion.version)).where(
     ArticleVersion.article_id == bindparam("article_id"))
 
 
-def _insert_save_fetch(
-    conn: Connection,
+def _add_save_fetch(
+    batch: VersionBatch,
     article: IncomingArticle,
     source: rows.VersionSource,
     outcome: str,
     article_id: int,
 ) -> None:
-    rows.insert_fetch(
-        conn,
+    batch.add_fetch(rows.fetch_row(
         source.fetch,
         crawl_run_id=source.run_id,
         url=article.fetched_url,
         outcome=outcome,
         raw_page_id=source.raw_page_id,
         article_id=article_id,
-    )
+    ))
 
 
 def _version_differs(conn: Connection, version_id: int, article: IncomingArticle) -> bool:
