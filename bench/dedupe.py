@@ -34,7 +34,7 @@ from sqlalchemy import Engine, insert, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.dedupe_corpus import Article, generate_corpus
-from storage import version_batch
+from storage import deferred_rows
 from storage.db import open_archive
 from storage.dedupe_clusters import build_clusters
 from storage.dedupe_defaults import DEFAULT_SCHEME
@@ -246,7 +246,7 @@ def incremental(engine: Engine, extra: list[Article]) -> None:
     writer = ArchiveWriter(engine)
     run_id = writer.start_run(start_urls=["https://bench.example/"])
     hook_s = 0.0
-    hook = version_batch.index_versions
+    hook = deferred_rows.index_versions
 
     def timed_hook(*args: Any, **kwargs: Any) -> int:
         nonlocal hook_s
@@ -255,12 +255,12 @@ def incremental(engine: Engine, extra: list[Article]) -> None:
         hook_s += time.perf_counter() - began
         return signed
 
-    version_batch.index_versions = timed_hook  # type: ignore[assignment]
+    deferred_rows.index_versions = timed_hook  # type: ignore[assignment]
     started = time.perf_counter()
     for start in range(0, len(extra), 100):
         writer.save_articles(run_id, [(a.to_record(), {"fetched_at": NOW}) for a in extra[start : start + 100]])
     ingest_s = time.perf_counter() - started
-    version_batch.index_versions = hook  # type: ignore[assignment]
+    deferred_rows.index_versions = hook  # type: ignore[assignment]
     started = time.perf_counter()
     shingles = TextShingles(engine, DEFAULT_SCHEME.shingle_size)
     stats = pair_pending(engine, shingles)

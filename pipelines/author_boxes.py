@@ -112,7 +112,7 @@ def _candidate_elements(body: HtmlElement) -> list[HtmlElement]:
     """Outermost author-named elements plus short byline-text elements, in page order."""
     pool: set[HtmlElement] = set()
     for el in descendants(body):
-        if _may_name_author(el) and el.tag not in _SKIP and (_is_named_author_box(el) or el.get("rel") == "author"):
+        if el.tag not in _SKIP and _may_name_author(el) and _is_named(el):
             pool.add(el)
     for text in body.xpath(".//text()[string-length(normalize-space(.)) > 1]"):
         if not _BYLINE_START.match(text):
@@ -149,7 +149,12 @@ def _holds_prose(el: HtmlElement) -> bool:
 
 
 def _named_only(pool: set[HtmlElement]) -> set[HtmlElement]:
-    return {el for el in pool if _is_named_author_box(el) or el.get("rel") == "author"}
+    return {el for el in pool if _is_named(el)}
+
+
+def _is_named(el: HtmlElement) -> bool:
+    """Named as a byline or author box, or linked as the author."""
+    return _is_named_author_box(el) or el.get("rel") == "author"
 
 
 _PRODUCT_TOKENS = frozenset({"product", "products", "vendor", "brand", "price", "cart", "offer", "buy"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.boilerplate import CTA, has_signature_keyword, has_text_signature, is_disclosure
+from pipelines.boilerplate_text import CTA, has_signature_keyword, has_text_signature, is_disclosure
 from pipelines.bylines import is_byline_text
 from pipelines.dates import DATE_RE, find_labelled_dates, parse_date
 from pipelines.flags import PLACEHOLDER

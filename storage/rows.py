@@ -22,6 +22,7 @@ from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.dedupe_index import VersionBody
+from storage.deferred_rows import DeferredRows
 from storage.incoming import IncomingArticle, author_name_key, parse_instant
 from storage.models import (
     AffiliateLink,
@@ -39,7 +40,6 @@ from storage.models import (
     Tag,
     VersionBlock,
 )
-from storage.version_batch import VersionBatch
 
 CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag, VersionBlock)
 
@@ -128,7 +128,7 @@ def insert_version(
     number: int,
     article: IncomingArticle,
     source: VersionSource,
-    batch: VersionBatch,
+    batch: DeferredRows,
 ) -> int:
     """Insert version ``number`` of an article: its id. Its children and text go to
     ``batch`` (see ``add_children``)."""
@@ -154,7 +154,7 @@ def refresh_version(
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    batch: VersionBatch,
+    batch: DeferredRows,
 ) -> None:
     conn.execute(
         update(ArticleVersion)
@@ -172,7 +172,7 @@ def add_children(
     version_id: int,
     article: IncomingArticle,
     site_id: int,
-    batch: VersionBatch,
+    batch: DeferredRows,
 ) -> None:
     """Write the version's bylines and tags, and collect its sections, references,
     links, flags, block fingerprints and text in ``batch``: the writer inserts those

@@ -22,13 +22,13 @@ from sqlalchemy import Connection, Engine, Row, bindparam, func, select, update
 
 from storage import crawl_state, reprocess, rows
 from storage.db import SQLITE_BEGIN_OPTION, ArchiveError
+from storage.deferred_rows import DeferredRows
 from storage.fetch_writes import FetchWrites
 from storage.incoming import IncomingArticle, read_article_record
 from storage.models import Article, ArticleVersion
 from storage.reprocess import ReprocessOutcome, StoredPage
 from storage.rows import FetchInfo
 from storage.run_writes import CrawlRunWrites, checked_aware
-from storage.version_batch import VersionBatch
 
 SaveResult = Literal["new", "updated", "unchanged"]
 T = TypeVar("T")
@@ -64,12 +64,9 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         'unchanged' (same content hash: ``last_seen_at`` moves, and the current
         version is refreshed in place if other extracted fields differ).
         """
-        article = read_article_record(record)
-        fetch = FetchInfo(
-            checked_aware(fetched_at, "fetched_at"), status, body, content_type, etag, last_modified
-        )
-        return self._in_indexing_transaction(
-            lambda conn, batch: self._save(conn, run_id, article, fetch, batch))
+        fetch = {"fetched_at": fetched_at, "body": body, "content_type": content_type,
+                 "status": status, "etag": etag, "last_modified": last_modified}
+        return self.save_articles(run_id, [(record, fetch)])[0]
 
     def save_articles(
         self, run_id: int, items: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]
@@ -87,9 +84,13 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
                 options.get("last_modified"),
             )
             prepared.append((read_article_record(record), fetch))
-        return self._in_indexing_transaction(
-            lambda conn, batch: [self._save(conn, run_id, article, fetch, batch)
-                                    for article, fetch in prepared])
+
+        def work(conn: Connection, batch: DeferredRows) -> list[SaveResult]:
+            site_ids = _site_ids(conn, prepared)
+            return [self._save(conn, run_id, article, fetch, batch, site_ids[article.site])
+                    for article, fetch in prepared]
+
+        return self._in_indexing_transaction(work)
 
     def refresh_current(self, record: Mapping[str, Any]) -> bool:
         """Rewrite the current version of ``record['url']`` in place, children included:
@@ -97,7 +98,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         a fixed rule). Returns False when the URL has no archived version."""
         article = read_article_record(record)
 
-        def work(conn: Connection, batch: VersionBatch) -> bool:
+        def work(conn: Connection, batch: DeferredRows) -> bool:
             row = conn.execute(
                 select(Article.current_version_id, Article.site_id)
                 .where(Article.url == article.url)
@@ -118,7 +119,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         version: the page did not change); a page that is an article for the first
         time is archived new; an archived article now rejected is kept as it is."""
 
-        def work(conn: Connection, batch: VersionBatch) -> ReprocessOutcome:
+        def work(conn: Connection, batch: DeferredRows) -> ReprocessOutcome:
             if record is None:
                 found = reprocess.archived_article(conn, page, page.url)
                 return ReprocessOutcome(page.url, "rejected" if found else "not_article")
@@ -128,7 +129,8 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
             if version_id is None:
                 fetch = FetchInfo(page.fetched_at, 200, page.body, page.content_type,
                                   page.etag, page.last_modified)
-                self._save(conn, run_id, article, fetch, batch)
+                site_id = rows.ensure_site(conn, article.site, page.fetched_at)
+                self._save(conn, run_id, article, fetch, batch, site_id)
                 return ReprocessOutcome(page.url, "new")
             changed = reprocess.changed_fields(conn, version_id, record)
             if not changed and not _version_differs(conn, version_id, article):
@@ -154,15 +156,15 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
     # -- internals ---------------------------------------------------------
 
     def _in_indexing_transaction(
-        self, work: Callable[[Connection, VersionBatch], T]
+        self, work: Callable[[Connection, DeferredRows], T]
     ) -> T:
         """``_in_transaction`` for work that writes versions: ``work`` collects their
-        child rows and texts in its second argument, a ``VersionBatch``; at the end of
+        child rows and texts in its second argument, a ``DeferredRows``; at the end of
         the same transaction the rows are inserted, one statement per table, and the
         texts indexed for dedupe, in one signing pass."""
 
         def run(conn: Connection) -> T:
-            batch = VersionBatch()
+            batch = DeferredRows()
             result = work(conn, batch)
             batch.flush(conn)
             return result
@@ -175,12 +177,10 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         run_id: int,
         article: IncomingArticle,
         fetch: FetchInfo,
-        batch: VersionBatch,
+        batch: DeferredRows,
+        site_id: int,
     ) -> SaveResult:
         raw_page_id = rows.store_raw_page(conn, fetch)
-        site_id = batch.site_ids.get(article.site)
-        if site_id is None:
-            site_id = batch.site_ids[article.site] = rows.ensure_site(conn, article.site, fetch.fetched_at)
         source = rows.VersionSource(run_id, site_id, raw_page_id, fetch)
         existing = _lock_article(conn, article.url)
         if existing is None:
@@ -231,6 +231,15 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         return result
 
 
+def _site_ids(conn: Connection, prepared: Sequence[tuple[IncomingArticle, FetchInfo]]) -> dict[str, int]:
+    """The site id of every article of a batch, each site looked up (or added) once."""
+    ids: dict[str, int] = {}
+    for article, fetch in prepared:
+        if article.site not in ids:
+            ids[article.site] = rows.ensure_site(conn, article.site, fetch.fetched_at)
+    return ids
+
+
 def _lock_article(conn: Connection, url: str) -> Row[int, datetime, datetime, int | None] | None:
     """The article row of ``url`` (id, first/last seen, current version id),
     locked against other writers until the transaction ends."""
@@ -253,7 +262,7 @@ _LAST_VERSION_NUMBER = select(func.max(ArticleVersion.version)).where(
 
 
 def _add_save_fetch(
-    batch: VersionBatch,
+    batch: DeferredRows,
     article: IncomingArticle,
     source: rows.VersionSource,
     outcome: str,

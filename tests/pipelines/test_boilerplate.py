@@ -92,7 +92,7 @@ def test_boilerplate_names(attrs, expected):
 )
 def test_signature_keywords_cover_every_signature(text):
     """The cheap keyword gate must never hide a text the signatures would match."""
-    from pipelines.boilerplate import TEXT_SIGNATURES, has_signature_keyword
+    from pipelines.boilerplate_text import TEXT_SIGNATURES, has_signature_keyword
 
     assert any(sig.search(text) for sig in TEXT_SIGNATURES)
     assert has_signature_keyword(text)
@@ -113,7 +113,12 @@ def test_signature_keywords_cover_every_signature(text):
 def test_lower_case_signatures_match_as_the_case_insensitive_ones(text):
     """Signatures run over text lower-cased once; they must find what the
     case-insensitive patterns find, in any casing."""
-    from pipelines.boilerplate import DISCLOSURE, TEXT_SIGNATURES, has_text_signature, is_disclosure
+    from pipelines.boilerplate_text import (
+        DISCLOSURE,
+        TEXT_SIGNATURES,
+        has_text_signature,
+        is_disclosure,
+    )
 
     assert has_text_signature(text) == any(sig.search(text) for sig in TEXT_SIGNATURES)
     assert is_disclosure(text) == bool(DISCLOSURE.search(text))
@@ -123,7 +128,7 @@ def test_signatures_are_written_in_lower_case():
     """for_lower_case drops IGNORECASE: a capital letter in a pattern would never match."""
     import re
 
-    from pipelines.boilerplate import TEXT_SIGNATURES
+    from pipelines.boilerplate_text import TEXT_SIGNATURES
 
     for sig in TEXT_SIGNATURES:
         literal = re.sub(r"\\.", "", sig.pattern)

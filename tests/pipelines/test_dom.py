@@ -1,10 +1,11 @@
 """Parsing pages and walking their trees (pipelines.dom)."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import lxml.html
 
-from pipelines.dom import HtmlElement, descendants, element_text, parse_html
+from pipelines.dom import HtmlElement, _html_parser, descendants, element_text, parse_html
 
 _PAGE = """<html><head><title>T</title></head><body>
 <form id="signup"><label>Email <input name="email"></label><select><option>a</option></select></form>
@@ -32,9 +33,19 @@ def test_descendants_are_what_xpath_selects_under_an_element():
     assert body not in list(descendants(body))
 
 
-def test_pages_parse_alike_in_parallel_threads():
-    """Each thread has a parser of its own."""
-    pages = [_PAGE.replace("Headline", f"Headline {i}") for i in range(200)]
+def test_each_thread_parses_with_a_parser_of_its_own():
+    """An lxml parser must not be shared between threads: four threads running at
+    once hold four parsers, each reused within its thread, and parse alike."""
+    barrier = threading.Barrier(4)
+
+    def parse_in_thread(i: int) -> tuple[int, bool, str]:
+        barrier.wait()  # all four threads are alive at once
+        parser = _html_parser()
+        title = element_text(parse_html(_PAGE.replace("Headline", f"Headline {i}")).find(".//h1"))
+        return id(parser), _html_parser() is parser, title
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        titles = list(pool.map(lambda page: element_text(parse_html(page).find(".//h1")), pages))
-    assert titles == [f"Headline {i}" for i in range(200)]
+        results = list(pool.map(parse_in_thread, range(4)))
+    assert len({parser for parser, _, _ in results}) == 4
+    assert all(same for _, same, _ in results)
+    assert [title for _, _, title in results] == [f"Headline {i}" for i in range(4)]

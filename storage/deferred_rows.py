@@ -1,4 +1,4 @@
-"""What a write transaction's new and refreshed versions still need at its end.
+"""Rows a write transaction inserts at its end, and the dedupe indexing it does then.
 
 The writer saves a batch of articles in one transaction. Each version's child rows
 that no trigger watches (sections, references, affiliate links, flags, block
@@ -7,8 +7,7 @@ when the transaction's work is done, instead of five statements per article; the
 the versions' texts are indexed for dedupe in one signing pass. A version rewritten
 again in the same transaction (``forget``) drops what it had collected, so its
 children are inserted once, as last written. The saves' fetch rows, which nothing in
-the transaction reads, go in the same way, and the site ids the transaction has
-looked up are kept for its other saves.
+the transaction reads, go in the same way.
 """
 
 from __future__ import annotations
@@ -25,13 +24,13 @@ from storage.models import Fetch
 
 
 @dataclass(slots=True)
-class VersionBatch:
-    """Child rows per model (table) and texts to index, per version, in the order added."""
+class DeferredRows:
+    """Versions' child rows per model (table) and texts to index, and fetch rows, in the
+    order added."""
 
     children: dict[type[Any], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     bodies: dict[int, VersionBody] = field(default_factory=dict)
     fetches: list[dict[str, Any]] = field(default_factory=list)
-    site_ids: dict[str, int] = field(default_factory=dict)
 
     def add(self, body: VersionBody, rows: Sequence[tuple[type[Any], list[dict[str, Any]]]]) -> None:
         """Collect a version's child rows (``(model, rows)``, each row naming its
