@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import Base, in_list_check
@@ -81,6 +81,8 @@ class Citation(Base):
     """One entry of the page's reference list (the record's ``references``)."""
 
     __tablename__ = "citations"
+    # The citing versions of a DOI from the index alone (a search or export filter).
+    __table_args__ = (Index("ix_citations_doi", "doi", "article_version_id"),)
 
     article_version_id: Mapped[int] = _version_fk()
     position: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +90,7 @@ class Citation(Base):
     title: Mapped[str | None]
     year: Mapped[int | None]
     url: Mapped[str | None]
-    doi: Mapped[str | None] = mapped_column(index=True)
+    doi: Mapped[str | None]
     pmid: Mapped[str | None] = mapped_column(index=True)
 
 

@@ -6,8 +6,9 @@ and returns ``SearchHit``s best first. SQLite ranks with FTS5's bm25 (title
 counts 10x, names and tags 4x, text 1x) and cuts the snippet with
 ``snippet()``; PostgreSQL ranks with ``ts_rank`` over weighted vectors
 (title A, names and tags B, text D; normalised by document length, as bm25
-is) and cuts it with ``ts_headline``. Both
-first pick the best ``limit`` ids, then build snippets for those only.
+is), the best matches of a broad query only (``storage.search_ranking``), and
+cuts it with ``ts_headline``. Both first pick the best ``limit`` ids, then
+build snippets for those only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storage.derived import search_facets
 from storage.filters import ArticleFilter, facet_conditions
 from storage.models import Article, ArticleAuthor, ArticleVersion, Site
 from storage.search_query import PG_CONFIG, SearchQueryError, parse_query, to_fts5, to_tsquery
+from storage.search_ranking import RANK_WINDOW, rank_postgresql
 
 __all__ = ["SearchHit", "SearchQueryError", "search_articles", "snippet_html", "snippet_text"]
 
@@ -46,7 +48,6 @@ _HEADLINE_OPTIONS = (f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={
 _BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0)  # title, authors, tags, text
 
 _sqlite_index = table("article_search", column("rowid"))
-_pg_index = table("article_search", column("article_id"), column("document"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +84,18 @@ class SearchHit:
 
 
 def search_articles(
-    engine: Engine, query: str, *, filters: ArticleFilter | None = None, limit: int = 20
+    engine: Engine, query: str, *, filters: ArticleFilter | None = None, limit: int = 20,
+    rank_window: int = RANK_WINDOW,
 ) -> list[SearchHit]:
     """The articles matching ``query`` and ``filters``, best first, at most ``limit``.
 
+    ``rank_window``: on PostgreSQL, how many matches (the best by their stage-1
+    score) are ranked by ``ts_rank`` over their whole vector; at least ``limit``.
     Raises ``SearchQueryError`` for a query that does not parse.
     """
     if limit < 1:
         raise SearchQueryError("the limit must be at least 1")
+    rank_window = max(rank_window, limit)
     tree = parse_query(query)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
@@ -99,7 +104,7 @@ def search_articles(
                 ranked = _rank_sqlite(conn, to_fts5(tree), filters, limit)
                 snippets = _snippets_sqlite(conn, to_fts5(tree), [i for i, _ in ranked])
             else:
-                ranked = _rank_postgresql(conn, tree, filters, limit)
+                ranked = rank_postgresql(conn, tree, filters, limit=limit, window=rank_window)
                 snippets = _snippets_postgresql(conn, tree, [i for i, _ in ranked])
         except (OperationalError, ProgrammingError) as error:
             # What the parser lets through should always run; say so in one line if not.
@@ -179,28 +184,6 @@ def _snippets_sqlite(conn: Connection, match: str, ids: list[int]) -> dict[int, 
         .where(_sqlite_index.c.rowid.in_(ids))
     )
     return {int(article_id): text for article_id, text in conn.execute(query)}
-
-
-def _rank_postgresql(
-    conn: Connection, tree: Any, filters: ArticleFilter | None, limit: int
-) -> list[tuple[int, float]]:
-    tsquery = select(to_tsquery(tree).label("q")).cte("user_query")
-    rank = func.ts_rank(_pg_index.c.document, tsquery.c.q, 1)
-    article_id = _pg_index.c.article_id
-    query = (
-        select(article_id, rank)
-        .select_from(_pg_index)
-        .join(tsquery, _pg_index.c.document.op("@@")(tsquery.c.q))
-        .order_by(rank.desc(), article_id)
-        .limit(limit)
-    )
-    if filters is not None and not filters.is_empty():
-        # A semi-join on the filtered facets: the planner hashes the few facet rows and
-        # ranks only the matches among them (a join would carry every match's vector
-        # through a hash table).
-        kept = select(search_facets.c.article_id).where(*facet_conditions(filters, search_facets))
-        query = query.where(article_id.in_(kept))
-    return [(int(found), float(score)) for found, score in conn.execute(query)]
 
 
 def _snippets_postgresql(conn: Connection, tree: Any, ids: list[int]) -> dict[int, str]:

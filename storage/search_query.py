@@ -187,17 +187,24 @@ def _fts5_string(text: str) -> str:
 # -- PostgreSQL tsquery ---------------------------------------------------------------
 
 
-def to_tsquery(node: Node) -> ColumnElement[Any]:
+def to_tsquery(node: Node, *, relaxed: bool = False) -> ColumnElement[Any]:
     """A SQL expression of type ``tsquery`` for a parsed query; every user string
-    is a bound parameter, normalised by PostgreSQL's English configuration."""
+    is a bound parameter, normalised by PostgreSQL's English configuration.
+
+    ``relaxed``: phrases (and words the parser splits, like ``omega-3``) that
+    must be present become plain ANDs of their words, a query that matches a
+    superset of what the exact one does and that a GIN index answers without
+    reading any vector (an exact phrase needs the positions). Excluded parts stay
+    exact: relaxing them would exclude too much.
+    """
     config: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
     if isinstance(node, Term) and node.prefix:
         return func.to_tsquery(config, f"'{node.text}':*")
     if isinstance(node, Term | Phrase):
-        return func.phraseto_tsquery(config, node.text)
+        return (func.plainto_tsquery if relaxed else func.phraseto_tsquery)(config, node.text)
     if isinstance(node, AnyOf):
-        return _fold(func.tsquery_or, [to_tsquery(part) for part in node.parts])
-    combined = _fold(func.tsquery_and, [to_tsquery(part) for part in node.include])
+        return _fold(func.tsquery_or, [to_tsquery(part, relaxed=relaxed) for part in node.parts])
+    combined = _fold(func.tsquery_and, [to_tsquery(part, relaxed=relaxed) for part in node.include])
     for part in node.exclude:
         combined = func.tsquery_and(combined, func.tsquery_not(to_tsquery(part)))
     return combined

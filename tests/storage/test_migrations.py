@@ -131,3 +131,31 @@ def test_postgresql_search_vectors_use_lz4_where_the_server_has_it(archive_engin
             "SELECT attcompression FROM pg_attribute WHERE attrelid = 'article_search'::regclass "
             "AND attname = 'document'")).scalar()
     assert method == ("l" if has_lz4 else "")
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_search_rows_are_narrow(archive_engine: Engine):
+    """The vector is stored out of line and the ranking summary in the row (0008)."""
+    with archive_engine.connect() as conn:
+        storage = dict(conn.execute(text(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'article_search'::regclass AND attname IN ('document', 'summary')")).all())
+        options = conn.execute(text(
+            "SELECT reloptions FROM pg_class WHERE oid = 'article_search'::regclass")).scalar()
+        length = conn.execute(text(
+            "SELECT article_search_length(to_tsvector('english', 'sleep sleep debt'))")).scalar()
+        summary = conn.execute(text(
+            "SELECT article_search_summary(setweight(to_tsvector('english', 'Deep Sleep'), 'A') "
+            "|| to_tsvector('english', 'b c sleep sleep debt debt debt debt caffeine'))")).scalar()
+        frequent = [f"z{letter}x" for letter in "abcdefghijklmnop"]  # 16 words, 3 times each
+        words = " ".join(frequent * 3 + ["yax", "ybx", "ycx"])  # and 3 words once
+        kept = conn.execute(text(
+            "SELECT array_agg(lexeme ORDER BY lexeme) FROM unnest(article_search_summary("
+            "to_tsvector('simple', :words)))"), {"words": words}).scalar()
+    assert storage == {"document": "x", "summary": "m"}
+    assert options == ["toast_tuple_target=128"]
+    assert length == 3
+    # Title lexemes (A) kept; text lexemes with their first 3 positions.
+    assert summary == "'b':5 'c':6 'caffein':13 'debt':9,10,11 'deep':1A 'sleep':2A,7,8"
+    assert kept == frequent  # the 16 most frequent text lexemes, not the rare ones

@@ -233,3 +233,13 @@ def _assert_index_consistent(engine: Engine) -> None:
             "s.document <> article_search_document(a.current_version_id))"
         )).scalar_one()
         assert stale == 0
+        # The ranking summary, the length and the facets in each row are up to date.
+        stale_rows = conn.execute(text(
+            "SELECT count(*) FROM article_search s JOIN article_search_facets f USING (article_id) "
+            "WHERE s.summary <> article_search_summary(s.document) "
+            "OR s.document_length <> article_search_length(s.document) "
+            "OR (s.version_id, s.site_id, s.kind) <> (f.version_id, f.site_id, f.kind) "
+            "OR s.category_key IS DISTINCT FROM f.category_key "
+            "OR s.published_at IS DISTINCT FROM f.published_at"
+        )).scalar_one()
+        assert stale_rows == 0
