@@ -25,6 +25,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -43,6 +44,7 @@ __all__ = ["SearchHit", "SearchQueryError", "search_articles", "snippet_html", "
 
 MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_WORDS = 24
+SNIPPET_SCAN_CHARS = 4000  # PostgreSQL: where a snippet is looked for first
 _HEADLINE_OPTIONS = (f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, '
                      f'MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
 _BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0)  # title, authors, tags, text
@@ -187,10 +189,29 @@ def _snippets_sqlite(conn: Connection, match: str, ids: list[int]) -> dict[int, 
 
 
 def _snippets_postgresql(conn: Connection, tree: Any, ids: list[int]) -> dict[int, str]:
+    """``ts_headline`` of each article's title and text, first over the text's start.
+
+    ``ts_headline`` parses everything it is given, about 0.12 ms per KB: 20 hits of
+    20 KB would take 50 ms. A match in the title or the first ``SNIPPET_SCAN_CHARS``
+    characters (most hits) needs no more; a hit whose snippet has no match there is
+    done again over its whole text.
+    """
+    found = _headlines(conn, tree, ids, whole_text=False)
+    unmarked = [article_id for article_id, text in found.items() if MARK_START not in text]
+    if unmarked:
+        found.update(_headlines(conn, tree, unmarked, whole_text=True))
+    return found
+
+
+def _headlines(conn: Connection, tree: Any, ids: list[int], *, whole_text: bool) -> dict[int, str]:
     if not ids:
         return {}
     config: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
-    document = func.concat_ws(" … ", ArticleVersion.title, ArticleVersion.text)
+    text: ColumnElement[Any] = ArticleVersion.__table__.c.text
+    if not whole_text:  # the start, without a word cut in two at its end
+        text = case((func.length(text) <= SNIPPET_SCAN_CHARS, text), else_=func.regexp_replace(
+            func.left(text, SNIPPET_SCAN_CHARS), r"\s+\S*$", ""))
+    document = func.concat_ws(" … ", ArticleVersion.title, text)
     headline = func.ts_headline(config, document, to_tsquery(tree), _HEADLINE_OPTIONS)
     query = (
         select(Article.id, headline)

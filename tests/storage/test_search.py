@@ -128,6 +128,21 @@ def test_hit_fields_and_snippet(archive):
     assert record["url"] == BASE + "magnesium" and "[laxative]" in record["snippet"]
 
 
+def test_snippet_of_a_match_deep_in_a_long_text(archive_engine):
+    """PostgreSQL looks for the snippet in the text's start first, then in all of it."""
+    filler = "Evening light and short nights shape the week ahead. " * 150  # about 8 KB
+    writer = ArchiveWriter(archive_engine)
+    run_id = writer.start_run(start_urls=[BASE])
+    writer.save_article(run_id, _article("deep", "A Long Read", filler + "Zinc closes it."),
+                        fetched_at=at(1))
+    writer.save_article(run_id, _article("early", "Another Long Read",
+                                         "Zinc opens it. " + filler), fetched_at=at(2))
+    snippets = {hit.url.removeprefix(BASE): snippet_text(hit.snippet)
+                for hit in search_articles(archive_engine, "zinc")}
+    assert "[Zinc] closes" in snippets["deep"]
+    assert "[Zinc] opens" in snippets["early"]
+
+
 def test_snippet_html_escapes_archived_text(archive_engine):
     writer = ArchiveWriter(archive_engine)
     run_id = writer.start_run(start_urls=[])
