@@ -136,7 +136,15 @@ def upsert_state(
     conn: Connection, url: str, fetch: FetchInfo, *, raw_page_id: int | None, article_id: int | None
 ) -> None:
     """Record a full 200 answer of ``url``: its validators, body and article."""
-    values = {
+    upsert_states(conn, [state_row(url, fetch, raw_page_id=raw_page_id, article_id=article_id)])
+
+
+def state_row(
+    url: str, fetch: FetchInfo, *, raw_page_id: int | None, article_id: int | None
+) -> dict[str, Any]:
+    """The URL-state row of a full 200 answer of ``url`` (for ``upsert_states``)."""
+    return {
+        "url": url,
         "status": fetch.status,
         "etag": fetch.etag,
         "last_modified": fetch.last_modified,
@@ -145,7 +153,13 @@ def upsert_state(
         "raw_page_id": raw_page_id,
         "article_id": article_id,
     }
-    conn.execute(hot_statement(conn, _upsert_state), {"url": url, **values})
+
+
+def upsert_states(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert or overwrite the states of ``rows`` (``state_row``s, one per URL), in
+    one statement."""
+    if rows:
+        conn.execute(hot_statement(conn, _upsert_state), list(rows))
 
 
 def _upsert_state(dialect_insert: Callable[..., Any]) -> Any:

@@ -6,8 +6,8 @@ fingerprints) are collected here and inserted with one ``executemany`` per table
 when the transaction's work is done, instead of five statements per article; then
 the versions' texts are indexed for dedupe in one signing pass. A version rewritten
 again in the same transaction (``forget``) drops what it had collected, so its
-children are inserted once, as last written. The saves' fetch rows, which nothing in
-the transaction reads, go in the same way.
+children are inserted once, as last written. The saves' fetch rows and URL states,
+which nothing in the transaction reads, go in the same way.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from storage.models import Fetch
 
 @dataclass(slots=True)
 class DeferredRows:
-    """Versions' child rows per model (table) and texts to index, and fetch rows, in the
-    order added."""
+    """Versions' child rows per model (table) and texts to index, fetch rows in the
+    order added, and URL states (the last for each URL)."""
 
     children: dict[type[Any], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     bodies: dict[int, VersionBody] = field(default_factory=dict)
     fetches: list[dict[str, Any]] = field(default_factory=list)
+    url_states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, body: VersionBody, rows: Sequence[tuple[type[Any], list[dict[str, Any]]]]) -> None:
         """Collect a version's child rows (``(model, rows)``, each row naming its
@@ -42,6 +43,11 @@ class DeferredRows:
     def add_fetch(self, values: dict[str, Any]) -> None:
         """Collect a fetch row (every column of ``Fetch`` but its id, in a fixed set)."""
         self.fetches.append(values)
+
+    def add_url_state(self, row: dict[str, Any]) -> None:
+        """Collect a URL's state (``crawl_state.state_row``); a later one for the same
+        URL replaces it, as its upsert would have."""
+        self.url_states[row["url"]] = row
 
     def forget(self, version_id: int) -> None:
         """Drop what was collected for ``version_id`` (it is being rewritten)."""
@@ -60,7 +66,13 @@ class DeferredRows:
                 conn.execute(insert(model), model_rows)
         if self.fetches:
             conn.execute(insert(Fetch), self.fetches)
+        if self.url_states:
+            # Imported here: crawl_state imports storage.rows, which imports this module.
+            from storage.crawl_state import upsert_states
+
+            upsert_states(conn, list(self.url_states.values()))
         index_versions(conn, list(self.bodies.values()))
         self.children.clear()
         self.bodies.clear()
         self.fetches.clear()
+        self.url_states.clear()

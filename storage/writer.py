@@ -190,7 +190,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
                 conn.execute(rows.hot_statement(conn, rows.update_article),
                              {"target_id": new_id, "current_version_id": first_id})
                 _add_save_fetch(batch, article, source, "archived", new_id)
-                _remember_url(conn, article, source, new_id)
+                _remember_url(batch, article, source, new_id)
                 return "new"
             # Another writer inserted the URL since our SELECT: use its row, locked.
             existing = _lock_article(conn, article.url)
@@ -227,7 +227,7 @@ class ArchiveWriter(CrawlRunWrites, FetchWrites):
         )
         outcome = "archived" if result == "updated" else "unchanged"
         _add_save_fetch(batch, article, source, outcome, article_id)
-        _remember_url(conn, article, source, article_id)
+        _remember_url(batch, article, source, article_id)
         return result
 
 
@@ -286,10 +286,10 @@ def _version_differs(conn: Connection, version_id: int, article: IncomingArticle
 
 
 def _remember_url(
-    conn: Connection, article: IncomingArticle, source: rows.VersionSource, article_id: int
+    batch: DeferredRows, article: IncomingArticle, source: rows.VersionSource, article_id: int
 ) -> None:
     if source.fetch.status == 200 and source.raw_page_id is not None:
-        crawl_state.upsert_state(
-            conn, article.fetched_url, source.fetch,
+        batch.add_url_state(crawl_state.state_row(
+            article.fetched_url, source.fetch,
             raw_page_id=source.raw_page_id, article_id=article_id,
-        )
+        ))

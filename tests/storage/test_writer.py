@@ -27,6 +27,7 @@ from storage.models import (
     Section,
     Site,
     Tag,
+    UrlState,
 )
 from storage.writer import ArchiveWriter
 
@@ -465,3 +466,27 @@ def test_a_version_refreshed_in_the_batch_that_made_it_keeps_one_set_of_children
         assert [s.text for s in running.sections] == [s["text"] for s in other["sections"]]
     assert count(archive_engine, Section) == 1 + len(other["sections"])
     assert count(archive_engine, Citation) == 2 * len(first["references"])
+
+
+def test_one_batch_saving_a_url_twice_keeps_its_last_answer(writer, run_id, archive_engine):
+    """A batch's URL states are written at its end, one per URL: the last answer's."""
+    url = "https://example.com/a"
+    first = make_record(url, text="First text.")
+    second = make_record(url, text="Second text, changed.")
+    other = make_record("https://example.com/b", text="Another page.")
+    results = writer.save_articles(run_id, [
+        (first, {"fetched_at": at(0), "body": b"<p>1</p>", "etag": '"one"'}),
+        (other, {"fetched_at": at(1), "body": b"<p>b</p>", "etag": '"b"'}),
+        (second, {"fetched_at": at(2), "body": b"<p>2</p>", "etag": '"two"'}),
+    ])
+    assert results == ["new", "new", "updated"]
+    with Session(archive_engine) as session:
+        states = {s.url: s for s in session.scalars(select(UrlState))}
+        article = session.scalars(select(Article).where(Article.url == url)).one()
+        fetched = second["fetched_url"]
+        assert set(states) == {fetched, other["fetched_url"]}
+        assert (states[fetched].etag, states[fetched].fetched_at) == ('"two"', at(2))
+        assert states[fetched].article_id == article.id
+        assert states[fetched].raw_page_id == session.scalars(
+            select(ArticleVersion.raw_page_id).where(ArticleVersion.id == article.current_version_id)
+        ).one()
