@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from storage.crawl_state import upsert_states
 from storage.dedupe_index import VersionBody, index_versions
 from storage.models import Fetch
 
@@ -66,11 +67,7 @@ class DeferredRows:
                 conn.execute(insert(model), model_rows)
         if self.fetches:
             conn.execute(insert(Fetch), self.fetches)
-        if self.url_states:
-            # Imported here: crawl_state imports storage.rows, which imports this module.
-            from storage.crawl_state import upsert_states
-
-            upsert_states(conn, list(self.url_states.values()))
+        upsert_states(conn, list(self.url_states.values()))
         index_versions(conn, list(self.bodies.values()))
         self.children.clear()
         self.bodies.clear()

@@ -15,14 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.dedupe_index import VersionBody
-from storage.deferred_rows import DeferredRows
 from storage.incoming import IncomingArticle, author_name_key, parse_instant
 from storage.models import (
     AffiliateLink,
@@ -40,6 +39,9 @@ from storage.models import (
     Tag,
     VersionBlock,
 )
+
+if TYPE_CHECKING:  # deferred_rows writes URL states through crawl_state, which imports this
+    from storage.deferred_rows import DeferredRows
 
 CHILD_MODELS = (ArticleAuthor, Section, Citation, ArticleTag, AffiliateLink, ArticleFlag, VersionBlock)
 

@@ -69,7 +69,8 @@ def test_a_small_window_returns_exact_matches_best_first(sleep_archive):
     assert {hit.article_id for hit in hits} <= every_match
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
-    # Stage 1 prefers the titles that name the word: they are all in a window of 10.
+    # Stage 1 prefers the titles that name the word: a window as small as their number
+    # holds them all.
     titled = {article_id for article_id, url in _ids_by_url(sleep_archive).items()
               if int(url[1:]) % 3 == 0}
     top = search_articles(sleep_archive, "sleep", limit=len(titled), rank_window=len(titled))

@@ -67,6 +67,8 @@ _SUMMARY_FUNCTIONS = (
 # a filter is then a test on the row that stage 1 reads anyway, not a lookup per match.
 FACET_COLUMNS = ("version_id integer", "site_id integer", "kind varchar(16)",
                  "category_key text", "published_at timestamp with time zone")
+# What the rebuilt table adds after its article_id and document.
+NEW_COLUMNS = ("document_length integer NOT NULL", "summary tsvector NOT NULL", *FACET_COLUMNS)
 
 _REFRESH_WITH_SUMMARY = """CREATE OR REPLACE FUNCTION article_search_refresh(target integer)
     RETURNS void LANGUAGE plpgsql AS $$
@@ -96,10 +98,11 @@ _REFRESH_WITH_SUMMARY = """CREATE OR REPLACE FUNCTION article_search_refresh(tar
         END IF;
     END $$"""
 
-# The triggers that refresh a row, now also when a facet changes (0005 watched the
-# current version, the title and the text).
+# The triggers that refresh a row: (table, definition now, definition in 0005, which
+# watched the current version, the title and the text but not the facets).
 _TRIGGERS = {
     "article_search_articles_au": (
+        "articles",
         "AFTER UPDATE OF current_version_id, site_id, kind ON articles FOR EACH ROW "
         "WHEN (OLD.current_version_id IS DISTINCT FROM NEW.current_version_id "
         "OR OLD.site_id IS DISTINCT FROM NEW.site_id OR OLD.kind IS DISTINCT FROM NEW.kind) "
@@ -109,15 +112,15 @@ _TRIGGERS = {
         "EXECUTE FUNCTION article_search_on_article()",
     ),
     "article_search_versions_au": (
+        "article_versions",
         "AFTER UPDATE OF title, text, category, published_at ON article_versions "
         "FOR EACH ROW EXECUTE FUNCTION article_search_on_version()",
         "AFTER UPDATE OF title, text ON article_versions "
         "FOR EACH ROW EXECUTE FUNCTION article_search_on_version()",
     ),
 }
-_TRIGGER_TABLES = {"article_search_articles_au": "articles",
-                   "article_search_versions_au": "article_versions"}
 
+# 0005's definition, which the downgrade restores (frozen here, as migrations are).
 _REFRESH_WITHOUT_SUMMARY = """CREATE OR REPLACE FUNCTION article_search_refresh(target integer)
     RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
@@ -142,8 +145,7 @@ def upgrade() -> None:
         op.execute(statement)
     op.execute(_REFRESH_WITH_SUMMARY)
     _rebuild(
-        columns=("document_length integer NOT NULL", "summary tsvector NOT NULL",
-                 *FACET_COLUMNS),
+        upgraded=True,
         storage=("ALTER COLUMN document SET STORAGE EXTENDED, "
                  "ALTER COLUMN summary SET STORAGE MAIN, SET (toast_tuple_target = 128)"),
         copy=("s.article_id, s.document, article_search_length(s.document), "
@@ -160,7 +162,7 @@ def downgrade() -> None:
         return
     _set_triggers(upgraded=False)
     op.execute(_REFRESH_WITHOUT_SUMMARY)
-    _rebuild(columns=(), storage="ALTER COLUMN document SET STORAGE MAIN",
+    _rebuild(upgraded=False, storage="ALTER COLUMN document SET STORAGE MAIN",
              copy="article_id, document", source="article_search")
     op.execute("DROP FUNCTION article_search_summary(tsvector)")
     op.execute("DROP FUNCTION article_search_length(tsvector)")
@@ -174,23 +176,21 @@ def _set_doi_index(columns: tuple[str, ...]) -> None:
 
 
 def _set_triggers(*, upgraded: bool) -> None:
-    for name, (new, old) in _TRIGGERS.items():
-        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {_TRIGGER_TABLES[name]}")
-        op.execute(f"CREATE TRIGGER {name} {new if upgraded else old}")
+    for name, (table, now, before) in _TRIGGERS.items():
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        op.execute(f"CREATE TRIGGER {name} {now if upgraded else before}")
 
 
-def _rebuild(*, columns: tuple[str, ...], storage: str, copy: str, source: str) -> None:
-    """``article_search`` again with ``columns`` after its first two and ``storage``
-    applied, filled with ``copy`` selected from ``source``; the old table is dropped."""
+def _rebuild(*, upgraded: bool, storage: str, copy: str, source: str) -> None:
+    """``article_search`` again, with ``NEW_COLUMNS`` (``upgraded``) or without them,
+    ``storage`` applied, filled with ``copy`` selected from ``source``; the old table
+    is dropped."""
     # LIKE copies the columns' compression (lz4 where 0007 set it) and nothing else.
     op.execute("CREATE TABLE article_search_rebuilt "
                "(LIKE article_search INCLUDING COMPRESSION)")
-    dropped = ("document_length", "summary", *(column.split()[0] for column in FACET_COLUMNS))
-    op.execute("ALTER TABLE article_search_rebuilt "
-               + ", ".join(f"DROP COLUMN IF EXISTS {column}" for column in dropped))
-    if columns:
-        added = ", ".join(f"ADD COLUMN {column}" for column in columns)
-        op.execute(f"ALTER TABLE article_search_rebuilt {added}")
+    change = (f"ADD COLUMN {column}" if upgraded else f"DROP COLUMN {column.split()[0]}"
+              for column in NEW_COLUMNS)
+    op.execute(f"ALTER TABLE article_search_rebuilt {', '.join(change)}")
     op.execute(f"ALTER TABLE article_search_rebuilt {storage}")
     op.execute(f"INSERT INTO article_search_rebuilt SELECT {copy} FROM {source}")
     op.execute("DROP TABLE article_search")
