@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pipelines.site_learning import block_sha1 as pipeline_block_sha1
+from storage import dedupe_text
 from storage.dedupe_text import (
     block_sha1,
     body_text,
@@ -18,6 +19,7 @@ from storage.dedupe_text import (
     split_sentences,
     strip_learned,
     title_key,
+    word_hash,
 )
 
 
@@ -62,6 +64,13 @@ def test_shingles_and_their_hashes():
     assert set(hashes.tolist()) == {shingle_hash(s) for s in shingles(text, 3)}
     assert list(shingle_hashes("a b", 3)) == [shingle_hash("a b")]
     assert shingle_hashes("x y z", 2).tolist() != shingle_hashes("z y x", 2).tolist()  # order matters
+
+
+def test_word_hashes_stay_bounded_and_stable_past_the_cache(monkeypatch):
+    monkeypatch.setattr(dedupe_text, "_WORD_HASHES", {})
+    first = [word_hash(f"w{i}") for i in range(dedupe_text._WORD_CACHE_SIZE + 10)]
+    assert len(dedupe_text._WORD_HASHES) <= dedupe_text._WORD_CACHE_SIZE
+    assert [word_hash(f"w{i}") for i in range(20)] == first[:20]  # recomputed, the same
 
 
 def test_jaccard_of_hash_sets():
