@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (AND-ed)")
     group.add_argument("--site", help="only this site (host, www. ignored)")
-    group.add_argument("--author", help="credited name contains this (any relation, any case)")
+    group.add_argument("--author", help="credited name contains this (any relation; case, dots and spacing ignored)")
     group.add_argument("--category", help="this category (any case)")
     group.add_argument("--kind", choices=("article", "glossary"), help="article or glossary page")
     group.add_argument("--since", metavar="DATE",

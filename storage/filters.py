@@ -13,9 +13,18 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, cast, exists, func, select
 
-from storage.models import ARTICLE_KINDS, Article, ArticleAuthor, ArticleVersion, Citation, Site
+from storage.incoming import author_name_key
+from storage.models import (
+    ARTICLE_KINDS,
+    Article,
+    ArticleAuthor,
+    ArticleVersion,
+    Author,
+    Citation,
+    Site,
+)
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -28,7 +37,8 @@ class FilterError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
     """What to keep. ``site``: host (``www.`` and case ignored); ``author``: part of
-    a credited name (any relation, case-insensitive); ``category``: the category,
+    a credited name (any relation), compared as the archive keys names (case, dots
+    and runs of spaces ignored: ``j roe`` finds "Dr. J. Roe"); ``category``: the category,
     case-insensitive; ``kind``: 'article' or 'glossary'; ``since``/``until``:
     publication instants, ``since`` inclusive and ``until`` exclusive (articles
     without a date are left out when either is set); ``cites_doi``: a DOI in the
@@ -76,11 +86,10 @@ def conditions(
     if wanted.until is not None:
         found.append(version.published_at < wanted.until)
     if wanted.author is not None:
-        pattern = f"%{_escape_like(wanted.author.strip().lower())}%"
         found.append(
             exists().where(
                 ArticleAuthor.article_version_id == version.id,
-                func.lower(ArticleAuthor.name).like(pattern, escape="\\"),
+                ArticleAuthor.author_id.in_(_authors_named(wanted.author)),
             )
         )
     if wanted.cites_doi is not None:
@@ -93,11 +102,14 @@ def conditions(
     return found
 
 
-def facet_conditions(wanted: ArticleFilter | None, facets: Any) -> list[ColumnElement[bool]]:
+def facet_conditions(
+    wanted: ArticleFilter | None, facets: Any, *, postgresql: bool = False
+) -> list[ColumnElement[bool]]:
     """The conditions of ``wanted`` over the search facets (``article_search_facets``:
     one narrow row per article with its current version's id, site, kind, lower-cased
     category and publication instant), for search: the same articles as ``conditions``
-    keeps over the current versions, without touching the wide version rows."""
+    keeps over the current versions, without touching the wide version rows.
+    ``postgresql``: written for PostgreSQL's planner (see the author filter)."""
     if wanted is None:
         return []
     found: list[ColumnElement[bool]] = []
@@ -117,22 +129,28 @@ def facet_conditions(wanted: ArticleFilter | None, facets: Any) -> list[ColumnEl
         found.append(facets.c.version_id.in_(
             select(Citation.article_version_id)
             .where(Citation.doi == normalise_doi(wanted.cites_doi)).scalar_subquery()))
-    if wanted.author is not None:  # last: a correlated look at the match's bylines
-        # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a hash of
-        # every byline that has the name (all 390,000 read at 200,000 articles, 43 ms)
-        # where looking at each match's few bylines took a third of that.
-        pattern = f"%{_escape_like(wanted.author.strip().lower())}%"
-        found.append(
-            select(ArticleAuthor.article_version_id)
-            .where(
-                ArticleAuthor.article_version_id == facets.c.version_id,
-                func.lower(ArticleAuthor.name).like(pattern, escape="\\"),
-            )
-            .limit(1)
-            .scalar_subquery()
-            .is_not(None)
-        )
+    if wanted.author is not None:
+        # The versions credited to the authors so named, found once through the author
+        # index (an archive has far fewer authors than bylines); each match is then a
+        # lookup. Comparing each byline's name instead read all 390,000 bylines at
+        # 200,000 articles (a hash) or each match's (a lookup per match): 40-50 ms.
+        # PostgreSQL planned an IN over the authors as a hash join over every byline
+        # (65 ms); = ANY of their ids as an array goes through the index (11 ms).
+        credited = (ArticleAuthor.author_id == any_(_authors_named(wanted.author, array=True))
+                    if postgresql else ArticleAuthor.author_id.in_(_authors_named(wanted.author)))
+        found.append(facets.c.version_id.in_(
+            select(ArticleAuthor.article_version_id).where(credited).scalar_subquery()))
     return found
+
+
+def _authors_named(name: str, *, array: bool = False) -> Any:
+    """The ids of the authors whose name key (``author_name_key``) holds ``name``'s
+    (``array``: as one PostgreSQL array)."""
+    pattern = f"%{_escape_like(author_name_key(name))}%"
+    ids = func.array_agg(Author.id) if array else Author.id
+    found = select(ids).where(Author.name_key.like(pattern, escape="\\")).scalar_subquery()
+    # The cast keeps "= ANY ((SELECT ...))" an array test, not an IN over the subquery.
+    return cast(found, ARRAY(Integer)) if array else found
 
 
 def normalise_host(value: str) -> str:

@@ -210,6 +210,35 @@ def to_tsquery(node: Node, *, relaxed: bool = False) -> ColumnElement[Any]:
     return combined
 
 
+def wanted_part(node: AllOf) -> AllOf:
+    """The query without its exclusions: what ranking weighs (``ts_rank`` of a query
+    with ``!word`` in it is next to nothing for every article that matches it)."""
+    return AllOf(tuple(_without_exclusions(part) for part in node.include))
+
+
+def _without_exclusions(node: Node) -> Node:
+    if isinstance(node, AllOf):
+        return wanted_part(node)
+    if isinstance(node, AnyOf):
+        return AnyOf(tuple(_without_exclusions(part) for part in node.parts))
+    return node
+
+
+def to_any_tsquery(node: Node) -> ColumnElement[Any]:
+    """A ``tsquery`` that any of the query's wanted words or phrases (relaxed to their
+    words) matches: what a title must hold to make an article a likely best match."""
+    return _fold(func.tsquery_or, [to_tsquery(unit, relaxed=True) for unit in wanted_units(node)])
+
+
+def wanted_units(node: Node) -> Iterator[Term | Phrase]:
+    """The words and phrases the query asks for (not those it excludes)."""
+    if isinstance(node, Term | Phrase):
+        yield node
+    else:
+        for part in node.parts if isinstance(node, AnyOf) else node.include:
+            yield from wanted_units(part)
+
+
 def _fold(combine: Any, parts: list[ColumnElement[Any]]) -> ColumnElement[Any]:
     result = parts[0]
     for part in parts[1:]:

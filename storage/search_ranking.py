@@ -12,6 +12,14 @@
 2. the best ``window`` (500) by that score are checked against the exact query
    and ranked by ``ts_rank`` over their whole vector: the order a search returns.
 
+Stage 1 first looks only at the matches with a wanted word in their title (an
+index of the summaries' title lexemes, migration 0009): ``ts_rank`` weighs a title
+occurrence ten times a text one, so when those fill the window they are the ones
+stage 1 would pick from every match (the same 500 for a single word) and a common
+word does not visit its 30,000 matches. When they are fewer than the window, stage
+1 scores every match; it does so from the start under a filter that keeps few
+articles (a site, an author, a DOI).
+
 A query with at most ``window`` matches is ranked exactly as by ``ts_rank``
 alone; a broader one may miss a match that only its text (not its title, names,
 tags or keywords) ranks high and that stage 1 placed below the window. When a
@@ -23,10 +31,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Float, and_, case, cast, column, func, select, table, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    true,
+)
 
 from storage.filters import ArticleFilter, facet_conditions
-from storage.search_query import AllOf, to_tsquery
+from storage.search_query import AllOf, to_any_tsquery, to_tsquery, wanted_part, wanted_units
 
 __all__ = ["RANK_WINDOW", "rank_postgresql"]
 
@@ -35,6 +56,8 @@ RANK_WINDOW = 500
 _index = table("article_search", column("article_id"), column("document"),
                column("document_length"), column("summary"), column("version_id"),
                column("site_id"), column("kind"), column("category_key"), column("published_at"))
+# The title lexemes of a summary, exactly as ix_article_search_titles indexes them.
+_titles = func.ts_filter(_index.c.summary, literal_column("""'{a}'::"char"[]"""))
 
 
 def rank_postgresql(
@@ -45,55 +68,85 @@ def rank_postgresql(
     # lift a plan's cost estimate past jit_above_cost: one that did (a plan tried while
     # building this) spent 144 ms of a 240 ms search compiling.
     conn.exec_driver_sql("SET LOCAL jit = off")
-    queries = select(to_tsquery(tree).label("exact"),
-                     to_tsquery(tree, relaxed=True).label("relaxed")).cte("user_query")
+    # What matches (exact, and relaxed for the GIN index), what a title must hold, and
+    # what ranks: the wanted part (ts_rank of a query with !word in it is next to
+    # nothing for every match, and ranked a query's matches by article id).
+    wanted = wanted_part(tree)
+    queries = select(to_tsquery(tree).label("exact"), to_tsquery(tree, relaxed=True).label("relaxed"),
+                     to_any_tsquery(tree).label("any_word"), to_tsquery(wanted).label("ranked"),
+                     to_tsquery(wanted, relaxed=True).label("ranked_relaxed")).cte("user_query")
     if filters is not None and filters.is_empty():
         filters = None
-    # Stage 1: every match of the relaxed query, scored by its summary and length.
-    first = func.ts_rank(_index.c.summary, queries.c.relaxed, 0, type_=Float).op("/")(
+    # Stage 1: the matches of the relaxed query (first those with a wanted word in their
+    # title), scored by their summary and length.
+    first = func.ts_rank(_index.c.summary, queries.c.ranked_relaxed, 0, type_=Float).op("/")(
         func.ln(cast(_index.c.document_length, Float) + 2.0, type_=Float))
-    scored = _matches("candidate_matches", queries.c.relaxed, queries, filters, first)
-    candidates = (select(scored.c.article_id, scored.c.document)
-                  .order_by(scored.c.score.desc(), scored.c.article_id)
-                  .limit(window)
-                  .cte("candidates"))
-    # Stage 2: the exact query and ts_rank over the whole vector, for those only
-    # (NULL for a candidate that only the relaxed query matches, sorted last).
-    matched = candidates.c.document.op("@@")(queries.c.exact)
-    rank = case((matched, func.ts_rank(candidates.c.document, queries.c.exact, 1)))
-    rows = conn.execute(
-        select(candidates.c.article_id, rank, func.count().over())
-        .select_from(candidates.join(queries, true()))  # one row: the query
-        .order_by(rank.desc().nulls_last(), candidates.c.article_id)
-        .limit(limit)
-    ).all()
+    matches = _index.c.document.op("@@")(queries.c.relaxed)
+    attempts: list[ColumnElement[bool]] = [matches]
+    if _titles_first(filters):
+        # First the matches with every word in their title, then (for several words or
+        # phrases) with one; each @@ answered by its index, the two by a BitmapAnd.
+        titled = [and_(_titles.op("@@")(queries.c.relaxed), matches)]
+        if len(list(wanted_units(tree))) > 1:
+            titled.append(and_(_titles.op("@@")(queries.c.any_word), matches))
+        attempts = titled + attempts
+    for kept in attempts:
+        scored = _matches("candidate_matches", kept, queries, filters, first)
+        candidates = (select(scored.c.article_id, scored.c.document)
+                      .order_by(scored.c.score.desc(), scored.c.article_id)
+                      .limit(window)
+                      .cte("candidates"))
+        # Stage 2: the exact query and ts_rank over the whole vector, for those only
+        # (NULL for a candidate that only the relaxed query matches, sorted last).
+        matched = candidates.c.document.op("@@")(queries.c.exact)
+        rank = case((matched, func.ts_rank(candidates.c.document, queries.c.ranked, 1)))
+        rows = conn.execute(
+            select(candidates.c.article_id, rank, func.count().over())
+            .select_from(candidates.join(queries, true()))  # one row: the query
+            .order_by(rank.desc().nulls_last(), candidates.c.article_id)
+            .limit(limit)
+        ).all()
+        full_window = bool(rows) and rows[0][2] >= window
+        if full_window:
+            break  # else too few titles hold a word: every match is a candidate
     ranked = [(int(found), float(score)) for found, score, _ in rows if score is not None]
-    if len(ranked) == limit or not rows or rows[0][2] < window:
+    if len(ranked) == limit or not full_window:
         return ranked  # the best of the window, or every match there is
     # A full window with fewer than ``limit`` exact matches: rank every exact match.
-    full_rank = func.ts_rank(_index.c.document, queries.c.exact, 1)
-    everything = _matches("exact_matches", queries.c.exact, queries, filters, full_rank)
+    full_rank = func.ts_rank(_index.c.document, queries.c.ranked, 1)
+    everything = _matches("exact_matches", _index.c.document.op("@@")(queries.c.exact), queries,
+                          filters, full_rank)
     return [(int(found), float(score)) for found, score in conn.execute(
         select(everything.c.article_id, everything.c.score)
         .order_by(everything.c.score.desc(), everything.c.article_id).limit(limit))]
 
 
-def _matches(
-    name: str, tsquery: Any, queries: Any, filters: ArticleFilter | None, score: Any
-) -> Any:
-    """A subquery ``name``: id, vector and ``score`` of every article whose vector
-    matches ``tsquery`` and whose facets (in the same row) pass ``filters``.
+def _titles_first(filters: ArticleFilter | None) -> bool:
+    """Whether stage 1 looks at the matches with a wanted word in their title first:
+    not under a filter that keeps a small part of an archive (a site, an author, a
+    DOI), where those that pass it seldom fill the window and looking at them first
+    was wasted (10-15 ms)."""
+    return filters is None or (filters.site, filters.author, filters.cites_doi) == (None, None, None)
 
-    The table has no other index than its key and the GIN index, and joins nothing,
-    so ``@@`` is always answered by the index: testing it on a row reached another
-    way would read the whole vector out of line (a nested loop over a filter's
-    200,000 facet rows took 1.8 s instead of 50 ms when the facets were a join).
+
+def _matches(
+    name: str, found: Any, queries: Any, filters: ArticleFilter | None, score: Any
+) -> Any:
+    """A subquery ``name``: id, vector and ``score`` of every article that ``found``
+    (``@@`` tests on its vector and title lexemes) keeps and whose facets (in the same
+    row) pass ``filters``.
+
+    The table's indexes are its key and a GIN index on the vector and on the title
+    lexemes; the statement joins nothing, so every ``@@`` is answered by an index
+    (two by a BitmapAnd): testing one on a row reached another way would read the
+    whole vector out of line (a nested loop over a filter's 200,000 facet rows took
+    1.8 s instead of 50 ms when the facets were a join).
     """
     found = (select(_index.c.article_id, _index.c.document, score.label("score"))
-             .join(queries, _index.c.document.op("@@")(tsquery)))
+             .select_from(_index).join(queries, found))
     if filters is not None:
         # IS TRUE keeps the planner from turning the author test into a join that
         # reads every byline: it stays a lookup for each match, and a DOI's citing
         # versions (an IN) a hash built once.
-        found = found.where(and_(*facet_conditions(filters, _index)).is_(True))
+        found = found.where(and_(*facet_conditions(filters, _index, postgresql=True)).is_(True))
     return found.subquery(name)

@@ -89,6 +89,19 @@ def test_or_and_exclusion(archive):
     assert set(_urls(archive, '(caffeine OR money) -"late in the day"')) == {"debt-sleep"}
 
 
+def test_a_query_with_exclusions_ranks_by_its_wanted_words(archive_engine):
+    writer = ArchiveWriter(archive_engine)
+    run_id = writer.start_run(start_urls=[BASE])
+    for minutes, record in enumerate([
+        _article("skin-notes", "Skin Notes", "Retinol once, then sunscreen and moisturiser."),
+        _article("retinol", "Retinol Basics", "Retinol at night; retinol slowly; retinol works."),
+        _article("both", "Retinol or Bakuchiol", "Bakuchiol is gentler than retinol."),
+    ]):
+        writer.save_article(run_id, record, fetched_at=at(minutes))
+    assert _urls(archive_engine, "retinol -bakuchiol") == ["retinol", "skin-notes"]
+    assert _urls(archive_engine, "retin* -(bakuchiol OR sunscreen)") == ["retinol"]
+
+
 def test_names_and_tags_are_searched(archive):
     assert _urls(archive, "haddad") == ["sleep-debt"]
     assert _urls(archive, "supplements") == ["magnesium"]
@@ -110,6 +123,30 @@ def test_names_and_tags_are_searched(archive):
 )
 def test_filters(archive, filters, expected):
     assert set(_urls(archive, "sleep", **filters)) == expected
+
+
+def _byline(name: str) -> dict:
+    return {"name": name, "role": None, "bio": None, "url": None, "relation": "author"}
+
+
+def test_author_filter_compares_names_as_the_archive_keys_them(archive_engine):
+    # "Jane Roe" and "JANE  ROE" are one author (one name key); three other people.
+    spellings = {"plain": "Jane Roe", "spaced": "JANE  ROE", "dotted": "Dr. J. Roe",
+                 "eszett": "Anna Weiß", "other": "Omar Haddad"}
+    writer = ArchiveWriter(archive_engine)
+    run_id = writer.start_run(start_urls=[BASE])
+    for minutes, (slug, name) in enumerate(spellings.items()):
+        writer.save_article(run_id, _article(slug, f"Sleep notes {slug}", "Sleep well.",
+                                             authors=[_byline(name)]), fetched_at=at(minutes))
+    for wanted, expected in [("roe", {"plain", "spaced", "dotted"}),
+                             ("jane  roe", {"plain", "spaced"}), ("J.Roe", {"dotted"}),
+                             ("dr.", {"dotted"}), ("weiss", {"eszett"}), ("WEIß", {"eszett"}),
+                             ("e r", {"plain", "spaced"}), ("ha_dad", set()), ("100%", set())]:
+        filters = ArticleFilter(author=wanted)
+        found = {hit.url[len(BASE):] for hit in search_articles(archive_engine, "sleep", filters=filters)}
+        exported = {r["url"][len(BASE):] for r in iter_article_records(
+            archive_engine, options=ExportOptions(filters=filters))}
+        assert found == exported == expected, wanted
 
 
 def test_glossary_kind_filter(archive):

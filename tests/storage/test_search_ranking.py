@@ -5,9 +5,10 @@ phrase match found when a full window holds too few."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from storage_samples import at, make_record
 
+from storage.filters import ArticleFilter
 from storage.search import search_articles
 from storage.search_query import parse_query, to_tsquery
 from storage.writer import ArchiveWriter
@@ -100,3 +101,85 @@ def test_relaxed_queries_keep_exclusions_exact(archive_engine):
         assert render('"deep sleep" omega-3', False) == "'deep' <-> 'sleep' & 'omega' <-> '-3'"
         assert render('"deep sleep" omega-3', True) == "'deep' & 'sleep' & 'omega' & '-3'"
         assert render('sleep -"sleep debt"', True) == "'sleep' & !( 'sleep' <-> 'debt' )"
+
+
+@pytest.fixture
+def ranking_statements(archive_engine: Engine):
+    """The SQL of every ranking statement a search sends (those that rank the user's query)."""
+    sent: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "user_query" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(archive_engine, "before_cursor_execute", capture)
+    yield sent
+    event.remove(archive_engine, "before_cursor_execute", capture)
+
+
+def _titled_and_text_only(engine: Engine, titled: int, text_only: int) -> None:
+    """``titled`` articles with 'sleep' in their title, ``text_only`` with it (more
+    often) in their text only."""
+    records = [make_record(f"{BASE}titled{n}", title=f"Sleep and the body clock {n}",
+                           text=FILLER.replace("sleep", "rest")) for n in range(titled)]
+    records += [make_record(f"{BASE}text{n}", title=f"Evening habits {n}",
+                            text=FILLER + "Sleep pressure builds all day. " * (n + 1))
+                for n in range(text_only)]
+    _save(engine, records)
+
+
+def test_titles_that_fill_the_window_are_the_only_candidates(archive_engine, ranking_statements):
+    _titled_and_text_only(archive_engine, titled=6, text_only=4)
+    hits = search_articles(archive_engine, "sleep", limit=6, rank_window=6)
+    assert sorted(hit.url.removeprefix(BASE) for hit in hits) == [f"titled{n}" for n in range(6)]
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "sleep", 6)
+    assert len(ranking_statements) == 1 and "ts_filter" in ranking_statements[0][0]
+
+
+def test_fewer_titles_than_the_window_make_every_match_a_candidate(archive_engine,
+                                                                    ranking_statements):
+    _titled_and_text_only(archive_engine, titled=2, text_only=4)
+    hits = search_articles(archive_engine, "sleep", limit=5, rank_window=6)
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "sleep", 5)
+    assert {hit.url.removeprefix(BASE) for hit in hits} >= {"titled0", "titled1", "text3"}
+    assert ["ts_filter" in statement for statement, _ in ranking_statements] == [True, False]
+
+
+def test_the_title_stage_keeps_exclusions_and_every_wanted_word(archive_engine,
+                                                                 ranking_statements):
+    # Six titles name sleep; three of those texts also name melatonin, and one title
+    # names melatonin without sleep.
+    records = [make_record(f"{BASE}titled{n}", title=f"Sleep and the body clock {n}",
+                           text=FILLER + ("Melatonin helps some." if n % 2 else ""))
+               for n in range(6)]
+    records.append(make_record(f"{BASE}melatonin", title="Melatonin basics", text="No more."))
+    _save(archive_engine, records)
+    hits = search_articles(archive_engine, "sleep -melatonin", limit=3, rank_window=3)
+    assert sorted(hit.url.removeprefix(BASE) for hit in hits) == ["titled0", "titled2", "titled4"]
+    hits = search_articles(archive_engine, "melatonin sleep", limit=3, rank_window=3)
+    assert sorted(hit.url.removeprefix(BASE) for hit in hits) == ["titled1", "titled3", "titled5"]
+    # Each answered by the title stage (every word, then any word): never every match.
+    assert ["ts_filter" in sql for sql, _ in ranking_statements] == [True, True, True]
+
+
+def test_the_title_stage_is_answered_by_its_index(archive_engine, ranking_statements):
+    _titled_and_text_only(archive_engine, titled=6, text_only=4)
+    search_articles(archive_engine, "sleep", limit=6, rank_window=6)
+    statement, parameters = ranking_statements[0]
+    with archive_engine.connect() as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+    assert "ix_article_search_titles" in plan, plan
+
+
+def test_a_filter_that_keeps_few_articles_skips_the_title_stage(archive_engine, ranking_statements):
+    _titled_and_text_only(archive_engine, titled=6, text_only=4)
+    selective = (ArticleFilter(site="example.org"), ArticleFilter(author="Roe"),
+                 ArticleFilter(cites_doi="10.1000/none"))
+    for filters in selective:
+        search_articles(archive_engine, "sleep", filters=filters, limit=6, rank_window=6)
+    assert ranking_statements and not any("ts_filter" in sql for sql, _ in ranking_statements)
+    ranking_statements.clear()
+    hits = search_articles(archive_engine, "sleep", filters=ArticleFilter(kind="article"),
+                           limit=6, rank_window=6)
+    assert len(hits) == 6 and "ts_filter" in ranking_statements[0][0]
