@@ -97,8 +97,11 @@ def rank_postgresql(
                       .limit(window)
                       .cte("candidates"))
         # Stage 2: the exact query and ts_rank over the whole vector, for those only
-        # (NULL for a candidate that only the relaxed query matches, sorted last).
-        matched = candidates.c.document.op("@@")(queries.c.exact)
+        # (NULL for a candidate that only the relaxed query matches, sorted last). A
+        # query without phrases is its relaxed form: each candidate matches it, and its
+        # vector is read once, not twice.
+        matched = (queries.c.exact == queries.c.relaxed) | candidates.c.document.op("@@")(
+            queries.c.exact)
         rank = case((matched, func.ts_rank(candidates.c.document, queries.c.ranked, 1)))
         rows = conn.execute(
             select(candidates.c.article_id, rank, func.count().over())
