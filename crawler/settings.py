@@ -33,6 +33,10 @@ RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# Scrapy reads a generator callback's source and parses it (about 1 ms) to warn of a
+# returned value, again whenever the weakly cached bound method has died: hundreds of
+# times a crawl. Our callbacks return nothing.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Let item processing lag downloads by a bounded amount (backpressure on memory).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 # One FetchedPage per response: a few item workers per response are plenty (each is an

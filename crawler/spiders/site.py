@@ -32,6 +32,7 @@ from crawler.spiders.site_urls import (
     SKIPPED_SCHEMES,
     RecentUrls,
     feed_links,
+    link_url,
     netloc_of,
     scope_of,
     url_patterns,
@@ -319,11 +320,13 @@ class SiteSpider(scrapy.Spider):
     def new_links(self, root: HtmlElement, base: str) -> Iterator[str]:
         """In-scope links of a page (its tree, its base URL) not requested before,
         normalised, in page order."""
+        on_page: set[str] = set()
         for href in root.xpath("//a[@href][not(contains(@rel, 'nofollow'))]/@href"):
             href = href.strip()
-            if not href or href[0] == "#" or href.lower().startswith(SKIPPED_SCHEMES):
+            if not href or href in on_page or href[0] == "#" or href.lower().startswith(SKIPPED_SCHEMES):
                 continue
-            url = urljoin(base, href).split("#", 1)[0]
+            on_page.add(href)
+            url = link_url(base, href)
             if url in self.requested or not self.in_scope(url) or NOT_A_PAGE.search(urlsplit(url).path):
                 continue
             if not self.wants_page(url):

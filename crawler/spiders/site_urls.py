@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -16,6 +17,7 @@ NOT_A_PAGE = re.compile(
     r"bz2|rar|7z|mp3|mp4|m4a|m4v|wav|avi|mov|wmv|webm|ogg|flac|css|js|json|woff2?|ttf|eot|otf|"
     r"exe|dmg|apk|iso|bin|ics|vcf)$", re.IGNORECASE)
 SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "ftp:", "sms:", "whatsapp:")
+_WITH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def scope_of(url: str) -> set[str]:
@@ -31,6 +33,22 @@ def netloc_of(url: str) -> str:
     parts = urlsplit(url)
     port = f":{parts.port}" if parts.port else ""
     return f"{(parts.hostname or '').lower()}{port}"
+
+
+def link_url(base: str, href: str) -> str:
+    """``href`` (stripped, not empty) joined to the page's ``base`` URL, without its
+    fragment, as ``urljoin`` does. An href that does not depend on the base's path (one
+    with a scheme, or starting with '/': most of a site's navigation, repeated on every
+    page) is joined once per site, not once per link on every page."""
+    if href[0] == "/" or _WITH_SCHEME.match(href):
+        end = base.find("/", base.find("//") + 2)
+        return _joined(base if end < 0 else base[:end], href)
+    return urljoin(base, href).split("#", 1)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined(origin: str, href: str) -> str:
+    return urljoin(origin + "/", href).split("#", 1)[0]
 
 
 class RecentUrls:

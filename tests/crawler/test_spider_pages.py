@@ -3,9 +3,13 @@ what it leaves on the response while the page waits to be extracted and stored."
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
+import pytest
 from scrapy.http import HtmlResponse, Request
 
 from crawler.spiders.site import SiteSpider
+from crawler.spiders.site_urls import link_url
 from pipelines.records import FetchedPage
 
 PAGE = (
@@ -79,3 +83,15 @@ def test_a_slow_or_missing_meta_refresh_keeps_the_page():
     plain = _response(PAGE.encode("utf-8"))
     assert middleware.process_response(Request(slow.url), slow) is slow
     assert middleware.process_response(Request(plain.url), plain) is plain
+
+
+@pytest.mark.parametrize("base", ["https://example.org/health/sleep/article.html?page=2",
+                                  "http://127.0.0.1:8080/a/b/", "https://example.org",
+                                  "https://example.org?x=1"])
+@pytest.mark.parametrize("href", ["/topics/sleep/", "/a/./b/../c?q=1#top", "//cdn.example.net/x",
+                                  "https://other.example/p#f", "HTTP://Example.org/Up",
+                                  "../up/page.html", "next.html#part", "?page=3",
+                                  "page?next=https://elsewhere.example/", "p?u=http://x.example/", "/",
+                                  "#only"])
+def test_link_url_joins_as_urljoin_does(base, href):
+    assert link_url(base, href) == urljoin(base, href).split("#", 1)[0]
