@@ -12,13 +12,13 @@
 2. the best ``window`` (500) by that score are checked against the exact query
    and ranked by ``ts_rank`` over their whole vector: the order a search returns.
 
-Stage 1 first looks only at the matches with a wanted word in their title (an
-index of the summaries' title lexemes, migration 0009): ``ts_rank`` weighs a title
-occurrence ten times a text one, so when those fill the window they are the ones
-stage 1 would pick from every match (the same 500 for a single word) and a common
-word does not visit its 30,000 matches. When they are fewer than the window, stage
-1 scores every match; it does so from the start under a filter that keeps few
-articles (a site, an author, a DOI).
+Stage 1 first looks only at the matches with every wanted word in their title,
+then (for several words) with one of them (an index of the summaries' title
+lexemes, migration 0009): ``ts_rank`` weighs a title occurrence ten times a text
+one, so when those fill the window they are the ones stage 1 would pick from every
+match (the same 500 for a single word) and a common word does not visit its 30,000
+matches. When they are fewer than the window, stage 1 scores every match; it does
+so from the start under a filter that keeps few articles (a site, an author, a DOI).
 
 A query with at most ``window`` matches is ranked exactly as by ``ts_rank``
 alone; a broader one may miss a match that only its text (not its title, names,
