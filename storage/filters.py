@@ -13,8 +13,9 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, any_, cast, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
+from storage.id_sets import one_of_ids
 from storage.incoming import author_name_key
 from storage.models import (
     ARTICLE_KINDS,
@@ -89,7 +90,7 @@ def conditions(
         found.append(
             exists().where(
                 ArticleAuthor.article_version_id == version.id,
-                ArticleAuthor.author_id.in_(_authors_named(wanted.author)),
+                one_of_ids(ArticleAuthor.author_id, _authors_named(wanted.author)),
             )
         )
     if wanted.cites_doi is not None:
@@ -102,14 +103,11 @@ def conditions(
     return found
 
 
-def facet_conditions(
-    wanted: ArticleFilter | None, facets: Any, *, postgresql: bool = False
-) -> list[ColumnElement[bool]]:
+def facet_conditions(wanted: ArticleFilter | None, facets: Any) -> list[ColumnElement[bool]]:
     """The conditions of ``wanted`` over the search facets (``article_search_facets``:
     one narrow row per article with its current version's id, site, kind, lower-cased
     category and publication instant), for search: the same articles as ``conditions``
-    keeps over the current versions, without touching the wide version rows.
-    ``postgresql``: written for PostgreSQL's planner (see the author filter)."""
+    keeps over the current versions, without touching the wide version rows."""
     if wanted is None:
         return []
     found: list[ColumnElement[bool]] = []
@@ -134,23 +132,16 @@ def facet_conditions(
         # index (an archive has far fewer authors than bylines); each match is then a
         # lookup. Comparing each byline's name instead read all 390,000 bylines at
         # 200,000 articles (a hash) or each match's (a lookup per match): 40-50 ms.
-        # PostgreSQL planned an IN over the authors as a hash join over every byline
-        # (65 ms); = ANY of their ids as an array goes through the index (11 ms).
-        credited = (ArticleAuthor.author_id == any_(_authors_named(wanted.author, array=True))
-                    if postgresql else ArticleAuthor.author_id.in_(_authors_named(wanted.author)))
+        credited = one_of_ids(ArticleAuthor.author_id, _authors_named(wanted.author))
         found.append(facets.c.version_id.in_(
             select(ArticleAuthor.article_version_id).where(credited).scalar_subquery()))
     return found
 
 
-def _authors_named(name: str, *, array: bool = False) -> Any:
-    """The ids of the authors whose name key (``author_name_key``) holds ``name``'s
-    (``array``: as one PostgreSQL array)."""
+def _authors_named(name: str) -> Select[Any]:
+    """The ids of the authors whose name key (``author_name_key``) holds ``name``'s."""
     pattern = f"%{_escape_like(author_name_key(name))}%"
-    ids = func.array_agg(Author.id) if array else Author.id
-    found = select(ids).where(Author.name_key.like(pattern, escape="\\")).scalar_subquery()
-    # The cast keeps "= ANY ((SELECT ...))" an array test, not an IN over the subquery.
-    return cast(found, ARRAY(Integer)) if array else found
+    return select(Author.id).where(Author.name_key.like(pattern, escape="\\"))
 
 
 def normalise_host(value: str) -> str:

@@ -227,16 +227,24 @@ def _without_exclusions(node: Node) -> Node:
 def to_any_tsquery(node: Node) -> ColumnElement[Any]:
     """A ``tsquery`` that any of the query's wanted words or phrases (relaxed to their
     words) matches: what a title must hold to make an article a likely best match."""
-    return _fold(func.tsquery_or, [to_tsquery(unit, relaxed=True) for unit in wanted_units(node)])
+    return _fold(func.tsquery_or, [to_tsquery(unit, relaxed=True) for unit in _wanted_units(node)])
 
 
-def wanted_units(node: Node) -> Iterator[Term | Phrase]:
-    """The words and phrases the query asks for (not those it excludes)."""
+def ands_wanted(node: Node) -> bool:
+    """Whether the query wants two of its words or phrases together (an AND between
+    them); if not, any one of them is what its relaxed form asks for."""
+    if isinstance(node, Term | Phrase):
+        return False
+    parts = node.parts if isinstance(node, AnyOf) else node.include
+    return (isinstance(node, AllOf) and len(parts) > 1) or any(ands_wanted(part) for part in parts)
+
+
+def _wanted_units(node: Node) -> Iterator[Term | Phrase]:
     if isinstance(node, Term | Phrase):
         yield node
     else:
         for part in node.parts if isinstance(node, AnyOf) else node.include:
-            yield from wanted_units(part)
+            yield from _wanted_units(part)
 
 
 def _fold(combine: Any, parts: list[ColumnElement[Any]]) -> ColumnElement[Any]:

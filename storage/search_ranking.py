@@ -47,7 +47,7 @@ from sqlalchemy import (
 )
 
 from storage.filters import ArticleFilter, facet_conditions
-from storage.search_query import AllOf, to_any_tsquery, to_tsquery, wanted_part, wanted_units
+from storage.search_query import AllOf, ands_wanted, to_any_tsquery, to_tsquery, wanted_part
 
 __all__ = ["RANK_WINDOW", "rank_postgresql"]
 
@@ -72,22 +72,27 @@ def rank_postgresql(
     # what ranks: the wanted part (ts_rank of a query with !word in it is next to
     # nothing for every match, and ranked a query's matches by article id).
     wanted = wanted_part(tree)
-    queries = select(to_tsquery(tree).label("exact"), to_tsquery(tree, relaxed=True).label("relaxed"),
-                     to_any_tsquery(tree).label("any_word"), to_tsquery(wanted).label("ranked"),
-                     to_tsquery(wanted, relaxed=True).label("ranked_relaxed")).cte("user_query")
+    columns = [to_tsquery(tree).label("exact"), to_tsquery(tree, relaxed=True).label("relaxed"),
+               to_any_tsquery(tree).label("any_word")]
+    if wanted != tree:  # the query excludes words
+        columns += [to_tsquery(wanted).label("ranked"),
+                    to_tsquery(wanted, relaxed=True).label("ranked_relaxed")]
+    queries = select(*columns).cte("user_query")
+    rank_by, rank_by_relaxed = ((queries.c.exact, queries.c.relaxed) if wanted == tree
+                                else (queries.c.ranked, queries.c.ranked_relaxed))
     if filters is not None and filters.is_empty():
         filters = None
     # Stage 1: the matches of the relaxed query (first those with a wanted word in their
     # title), scored by their summary and length.
-    first = func.ts_rank(_index.c.summary, queries.c.ranked_relaxed, 0, type_=Float).op("/")(
+    first = func.ts_rank(_index.c.summary, rank_by_relaxed, 0, type_=Float).op("/")(
         func.ln(cast(_index.c.document_length, Float) + 2.0, type_=Float))
     matches = _index.c.document.op("@@")(queries.c.relaxed)
     attempts: list[ColumnElement[bool]] = [matches]
     if _titles_first(filters):
-        # First the matches with every word in their title, then (for several words or
-        # phrases) with one; each @@ answered by its index, the two by a BitmapAnd.
+        # First the matches with every word in their title, then (for a query that ANDs
+        # words or phrases) with one; each @@ answered by its index, the two by a BitmapAnd.
         titled = [and_(_titles.op("@@")(queries.c.relaxed), matches)]
-        if len(list(wanted_units(tree))) > 1:
+        if ands_wanted(tree):
             titled.append(and_(_titles.op("@@")(queries.c.any_word), matches))
         attempts = titled + attempts
     for kept in attempts:
@@ -102,7 +107,7 @@ def rank_postgresql(
         # vector is read once, not twice.
         matched = (queries.c.exact == queries.c.relaxed) | candidates.c.document.op("@@")(
             queries.c.exact)
-        rank = case((matched, func.ts_rank(candidates.c.document, queries.c.ranked, 1)))
+        rank = case((matched, func.ts_rank(candidates.c.document, rank_by, 1)))
         rows = conn.execute(
             select(candidates.c.article_id, rank, func.count().over())
             .select_from(candidates.join(queries, true()))  # one row: the query
@@ -116,7 +121,7 @@ def rank_postgresql(
     if len(ranked) == limit or not full_window:
         return ranked  # the best of the window, or every match there is
     # A full window with fewer than ``limit`` exact matches: rank every exact match.
-    full_rank = func.ts_rank(_index.c.document, queries.c.ranked, 1)
+    full_rank = func.ts_rank(_index.c.document, rank_by, 1)
     everything = _matches("exact_matches", _index.c.document.op("@@")(queries.c.exact), queries,
                           filters, full_rank)
     return [(int(found), float(score)) for found, score in conn.execute(
@@ -151,5 +156,5 @@ def _matches(
         # IS TRUE keeps the planner from turning the author test into a join that
         # reads every byline: it stays a lookup for each match, and a DOI's citing
         # versions (an IN) a hash built once.
-        found = found.where(and_(*facet_conditions(filters, _index, postgresql=True)).is_(True))
+        found = found.where(and_(*facet_conditions(filters, _index)).is_(True))
     return found.subquery(name)

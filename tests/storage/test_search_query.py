@@ -11,9 +11,11 @@ from storage.search_query import (
     Phrase,
     SearchQueryError,
     Term,
+    ands_wanted,
     parse_query,
     to_fts5,
     to_tsquery,
+    wanted_part,
 )
 
 
@@ -85,3 +87,22 @@ def test_tsquery_rendering_binds_every_user_string():
     assert "tsquery_not" in sql and "tsquery_and" in sql
     assert sorted(compiled.params.values()) == ["'magnes':*", "caffeine", "deep sleep", "sleep"]
     assert "sleep" not in sql.replace("deep sleep", "")  # values only as parameters
+
+
+@pytest.mark.parametrize(
+    ("query", "ands", "wanted"),
+    [
+        ("sleep", False, "sleep"),
+        ('"deep sleep"', False, '"deep sleep"'),
+        ("insomnia OR snoring", False, "insomnia OR snoring"),
+        ("sleep -caffeine", False, "sleep"),
+        ("sleep apnea", True, "sleep apnea"),
+        ("(eczema OR rosacea) sunscreen", True, "(eczema OR rosacea) sunscreen"),
+        ("(sleep debt) OR rest", True, "(sleep debt) OR rest"),
+        ("magnes* -(caffeine OR alcohol) (cramps -night)", True, "magnes* (cramps)"),
+    ],
+)
+def test_what_ranking_reads_of_a_query(query, ands, wanted):
+    tree = parse_query(query)
+    assert ands_wanted(tree) is ands
+    assert wanted_part(tree) == parse_query(wanted)

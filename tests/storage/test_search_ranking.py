@@ -85,11 +85,14 @@ def test_a_full_window_without_enough_phrase_matches_ranks_every_match(archive_e
                           text=FILLER + "Copper is one mineral. Zinc is another.")
               for n in range(10)]
     phrase = [make_record(f"{BASE}phrase{n}", title=f"Mineral ratios {n}",
-                          text=FILLER + "The copper zinc ratio is what matters.")
+                          text=FILLER + "The copper zinc ratio is what matters. " * (n + 1))
               for n in range(2)]
     _save(archive_engine, decoys + phrase)
     hits = search_articles(archive_engine, '"copper zinc"', limit=2, rank_window=2)
     assert sorted(hit.url.removeprefix(BASE) for hit in hits) == ["phrase0", "phrase1"]
+    # ranked by ts_rank: the one with the phrase twice first
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, '"copper zinc"', 2)
+    assert hits[0].url.removeprefix(BASE) == "phrase1"
     assert len(search_articles(archive_engine, "copper zinc", limit=20, rank_window=2)) == 12
 
 
@@ -183,3 +186,11 @@ def test_a_filter_that_keeps_few_articles_skips_the_title_stage(archive_engine, 
     hits = search_articles(archive_engine, "sleep", filters=ArticleFilter(kind="article"),
                            limit=6, rank_window=6)
     assert len(hits) == 6 and "ts_filter" in ranking_statements[0][0]
+
+
+def test_a_query_without_an_and_tries_its_titles_once(archive_engine, ranking_statements):
+    # "sleep OR pressure" wants any one word: every word and any word are one title try.
+    _titled_and_text_only(archive_engine, titled=2, text_only=4)
+    hits = search_articles(archive_engine, "sleep OR pressure", limit=6, rank_window=6)
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "sleep OR pressure", 6)
+    assert ["ts_filter" in sql for sql, _ in ranking_statements] == [True, False]
