@@ -17,8 +17,10 @@ then (for several words) with one of them (an index of the summaries' title
 lexemes, migration 0009): ``ts_rank`` weighs a title occurrence ten times a text
 one, so when those fill the window they are the ones stage 1 would pick from every
 match (the same 500 for a single word) and a common word does not visit its 30,000
-matches. When they are fewer than the window, stage 1 scores every match; it does
+matches. When they are fewer than the window, stage 1 looks at every match; it does
 so from the start under a filter that keeps few articles (a site, an author, a DOI).
+Among every match it scores those whose summary holds a wanted word or phrase; the
+others would score about 0, and the shortest of them fill the rest of the window.
 
 A query with at most ``window`` matches is ranked exactly as by ``ts_rank``
 alone; a broader one may miss a match that only its text (not its title, names,
@@ -32,7 +34,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Float,
     and_,
@@ -87,20 +88,17 @@ def rank_postgresql(
     first = func.ts_rank(_index.c.summary, rank_by_relaxed, 0, type_=Float).op("/")(
         func.ln(cast(_index.c.document_length, Float) + 2.0, type_=Float))
     matches = _index.c.document.op("@@")(queries.c.relaxed)
-    attempts: list[ColumnElement[bool]] = [matches]
+    holds_a_word = _index.c.summary.op("@@")(queries.c.any_word)
+    attempts = [_every_match(matches, holds_a_word, queries, filters, first, window)]
     if _titles_first(filters):
         # First the matches with every word in their title, then (for a query that ANDs
         # words or phrases) with one; each @@ answered by its index, the two by a BitmapAnd.
-        titled = [and_(_titles.op("@@")(queries.c.relaxed), matches)]
+        titled = [_titles.op("@@")(queries.c.relaxed)]
         if ands_wanted(tree):
-            titled.append(and_(_titles.op("@@")(queries.c.any_word), matches))
-        attempts = titled + attempts
-    for kept in attempts:
-        scored = _matches("candidate_matches", kept, queries, filters, first)
-        candidates = (select(scored.c.article_id, scored.c.document)
-                      .order_by(scored.c.score.desc(), scored.c.article_id)
-                      .limit(window)
-                      .cte("candidates"))
+            titled.append(_titles.op("@@")(queries.c.any_word))
+        attempts = [_best_scored(and_(title, matches), queries, filters, first, window)
+                    for title in titled] + attempts
+    for candidates in attempts:
         # Stage 2: the exact query and ts_rank over the whole vector, for those only
         # (NULL for a candidate that only the relaxed query matches, sorted last). A
         # query without phrases is its relaxed form: each candidate matches it, and its
@@ -135,6 +133,31 @@ def _titles_first(filters: ArticleFilter | None) -> bool:
     DOI), where those that pass it seldom fill the window and looking at them first
     was wasted (10-15 ms)."""
     return filters is None or (filters.site, filters.author, filters.cites_doi) == (None, None, None)
+
+
+def _best_scored(found: Any, queries: Any, filters: ArticleFilter | None, score: Any,
+                 window: int) -> Any:
+    """The candidates: the best ``window`` by ``score`` of the matches ``found`` keeps."""
+    scored = _matches("candidate_matches", found, queries, filters, score)
+    return (select(scored.c.article_id, scored.c.document)
+            .order_by(scored.c.score.desc(), scored.c.article_id)
+            .limit(window)
+            .cte("candidates"))
+
+
+def _every_match(matches: Any, holds: Any, queries: Any, filters: ArticleFilter | None,
+                 score: Any, window: int) -> Any:
+    """The candidates among every match: the best ``window`` by ``score`` of those
+    whose summary ``holds`` a wanted word or phrase, then the shortest of the others.
+
+    ``ts_rank`` of a summary without the query's words is next to nothing (0, or
+    1e-20 for an AND), so scoring the others ordered them by accident: by article id,
+    or for an AND by length. ``ts_rank`` divides by the log of a document's length,
+    and these hold each word a few times at most, so the shortest are the likeliest
+    to rank high: they come next, on purpose, and their summaries are not scored.
+    """
+    ordered = case((holds, score), else_=-cast(_index.c.document_length, Float))
+    return _best_scored(matches, queries, filters, ordered, window)
 
 
 def _matches(

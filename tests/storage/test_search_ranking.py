@@ -194,3 +194,55 @@ def test_a_query_without_an_and_tries_its_titles_once(archive_engine, ranking_st
     hits = search_articles(archive_engine, "sleep OR pressure", limit=6, rank_window=6)
     assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "sleep OR pressure", 6)
     assert ["ts_filter" in sql for sql, _ in ranking_statements] == [True, False]
+
+
+def _frequent_and_once(engine: Engine, frequent: int, once: int) -> None:
+    """No title names cortisol; ``frequent`` texts name it often (so their summaries
+    hold it), ``once`` texts name it once (their summaries do not), each shorter than
+    the one saved before it."""
+    records = [make_record(f"{BASE}frequent{n}", title=f"Morning light {n}",
+                           text=FILLER * 2 + "Cortisol rises at dawn. " * (5 + n))
+               for n in range(frequent)]
+    records += [make_record(f"{BASE}once{n}", title=f"Evening habits {n}",
+                            text=FILLER * (2 + once - n) + "Cortisol is one hormone among many.")
+                for n in range(once)]
+    _save(engine, records)
+
+
+def test_summaries_holding_a_word_are_scored_before_other_matches(archive_engine,
+                                                                  ranking_statements):
+    _frequent_and_once(archive_engine, frequent=4, once=6)
+    with archive_engine.connect() as conn:
+        held = set(conn.execute(text(
+            "SELECT article_id FROM article_search WHERE summary @@ 'cortisol'::tsquery")).scalars())
+    assert {url for article_id, url in _ids_by_url(archive_engine).items()
+            if article_id in held} == {f"frequent{n}" for n in range(4)}
+    # A window the holders fill: they are the candidates (after a title try that fails).
+    hits = search_articles(archive_engine, "cortisol", limit=4, rank_window=4)
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "cortisol", 4)
+    assert {hit.url.removeprefix(BASE) for hit in hits} == {f"frequent{n}" for n in range(4)}
+    assert ["ts_filter" in sql for sql, _ in ranking_statements] == [True, False]
+    statement, parameters = ranking_statements[-1]
+    with archive_engine.connect() as conn:  # each row carries the number of candidates
+        assert {row[2] for row in conn.exec_driver_sql(statement, parameters)} == {4}
+    # A larger window: the shortest other matches fill its rest, and a window holding
+    # every match ranks as ts_rank alone.
+    hits = search_articles(archive_engine, "cortisol", limit=7, rank_window=7)
+    urls = [hit.url.removeprefix(BASE) for hit in hits]
+    assert len(set(urls)) == 7 and set(urls) >= {f"frequent{n}" for n in range(4)}
+    assert set(urls) - {f"frequent{n}" for n in range(4)} == {"once3", "once4", "once5"}
+    hits = search_articles(archive_engine, "cortisol", limit=10, rank_window=10)
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "cortisol", 10)
+
+
+def test_other_matches_fill_the_window_under_a_filter(archive_engine):
+    _frequent_and_once(archive_engine, frequent=2, once=6)
+    # A site filter skips the title try: the holders, then other matches that pass.
+    hits = search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.com"),
+                           limit=5, rank_window=5)
+    urls = [hit.url.removeprefix(BASE) for hit in hits]
+    assert len(urls) == 5 and set(urls[:2]) == {"frequent0", "frequent1"}
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.org"),
+                           limit=5, rank_window=5) == []
+
