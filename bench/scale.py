@@ -6,6 +6,10 @@ In one invocation, over a generated copy of the example site (``--articles``, at
 1. baseline: single-core plain trafilatura (``bare_extraction`` with metadata) over the
    same article pages, no fetching, no storage (pages/s); then healtharchive's own
    extraction and normalisation over them, single-core (its ceiling: cores x that);
+   then Scrapy alone fetching every page of the site, parsing and storing nothing
+   (``bench/fetch_only.py``: CPU per page of the crawler and of the site server), and
+   from these the ceiling of any Scrapy crawl of this site on these cores that
+   extracts as the baseline does and stores nothing;
 2. ``healtharchive crawl --workers 1`` and ``--workers 2`` into fresh SQLite archives;
 3. two distributed workers (``crawl --queue`` + ``worker``, one extraction process each)
    on Redis and a fresh PostgreSQL database;
@@ -23,6 +27,7 @@ Run by hand (needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432):
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -96,6 +101,36 @@ class MemorySampler(threading.Thread):
         return {"peak_pss_mb": max((p for _, p, _ in self.timeline), default=0) / 2**20,
                 "peak_rss_mb": max((r for _, _, r in self.timeline), default=0) / 2**20,
                 "timeline": self.timeline}
+
+
+def run_fetch_only(base_url: str, site: Path, server_pid: int) -> dict[str, Any]:
+    """Scrapy alone over every page of the served site (``bench/fetch_only.py``)."""
+    out = subprocess.run([sys.executable, str(REPO / "bench" / "fetch_only.py"), base_url, str(site),
+                          "--server-pid", str(server_pid)], cwd=REPO, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"fetch-only run failed ({out.returncode}):\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["pages"] != result["requested"]:
+        raise SystemExit(f"fetch-only run fetched {result['pages']} of {result['requested']} pages")
+    return result
+
+
+def fetch_floor_lines(fetched: dict[str, Any], pages_per_article: float, cores: int,
+                      baseline_pps: float, extraction_pps: float) -> list[str]:
+    """What fetching alone costs per article, and the ceiling it leaves on ``cores``."""
+    per_page = (fetched["crawler_cpu"] + fetched["server_cpu"]) / fetched["pages"]
+    per_article = per_page * pages_per_article
+    lines = [f"{'Scrapy alone: fetch every page, 1 process':<40}{fetched['pages']:>7.0f}{'':>7}"
+             f"{fetched['seconds']:>8.1f}{fetched['pages'] / fetched['seconds']:>8.1f}",
+             f"    CPU per page: crawler {1000 * fetched['crawler_cpu'] / fetched['pages']:.2f} ms + site server "
+             f"{1000 * fetched['server_cpu'] / fetched['pages']:.2f} ms; {pages_per_article:.2f} pages per "
+             f"article: {1000 * per_article:.2f} ms per article to fetch"]
+    for name, pps in (("the baseline's trafilatura call", baseline_pps),
+                      ("healtharchive's extraction", extraction_pps)):
+        ceiling = cores / (per_article + 1 / pps)
+        lines.append(f"    ceiling on {cores} cores of a Scrapy crawl that extracts with {name} and stores "
+                     f"nothing: {ceiling:.1f} articles/s = {ceiling / baseline_pps:.2f}x the baseline")
+    return lines
 
 
 def cli(*args: str) -> list[str]:
@@ -214,6 +249,7 @@ def main() -> None:
             base_url = server.stdout.readline().strip() + "/"  # type: ignore[union-attr]
             pages = article_files(site)
             baseline, extraction = run_baseline(pages), run_extraction(pages)
+            fetched = run_fetch_only(base_url, site, server.pid)
             results = {"healtharchive --workers 1": run_single(base_url, tmp / "w1.db", workers=1),
                        "healtharchive --workers 2": run_single(base_url, tmp / "w2.db", workers=2)}
             if not args.skip_distributed:
@@ -238,6 +274,8 @@ def main() -> None:
     cores = default_workers()  # what a crawl's --workers defaults to
     print(f"    ceiling on {cores} cores with nothing but extraction: {cores * eps:.1f} articles/s = "
           f"{cores * eps / pps:.2f}x the baseline")
+    for line in fetch_floor_lines(fetched, fetched["pages"] / len(pages), cores, pps, eps):
+        print(line)
     for name, result in results.items():
         print(row(name, result, pps))
         for worker, share in sorted(result.get("shares", {}).items()):
