@@ -6,10 +6,11 @@ In one invocation, over a generated copy of the example site (``--articles``, at
 1. baseline: single-core plain trafilatura (``bare_extraction`` with metadata) over the
    same article pages, no fetching, no storage (pages/s); then healtharchive's own
    extraction and normalisation over them, single-core (its ceiling: cores x that);
-   then Scrapy alone fetching every page of the site, parsing and storing nothing
+   trafilatura without its fallback extractors (``fast=True``); then Scrapy alone
+   fetching every page of the site, parsing and storing nothing
    (``bench/fetch_only.py``: CPU per page of the crawler and of the site server), and
    from these the ceiling of any Scrapy crawl of this site on these cores that
-   extracts as the baseline does and stores nothing;
+   extracts in each of those three ways and stores nothing;
 2. ``healtharchive crawl --workers 1`` and ``--workers 2`` into fresh SQLite archives;
 3. two distributed workers (``crawl --queue`` + ``worker``, one extraction process each)
    on Redis and a fresh PostgreSQL database;
@@ -40,7 +41,13 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.crawl import article_files, generate_site, run_baseline, run_extraction  # noqa: E402
+from bench.crawl import (  # noqa: E402
+    _time_pages,
+    article_files,
+    generate_site,
+    run_baseline,
+    run_extraction,
+)
 from pipelines.scrapy_adapters import default_workers  # noqa: E402
 
 PAGES_PER_ARTICLE = 1.71  # a generated site has this many HTML pages per article
@@ -115,8 +122,15 @@ def run_fetch_only(base_url: str, site: Path, server_pid: int) -> dict[str, Any]
     return result
 
 
+def run_fast_trafilatura(files: list[Path]) -> dict[str, float]:
+    """trafilatura with metadata but without its fallback extractors (``fast=True``), one
+    core: the cheapest extraction that still calls trafilatura as the baseline does."""
+    return _time_pages(files, "import trafilatura\n",
+                       "trafilatura.bare_extraction(html, with_metadata=True, fast=True)", as_text=True)
+
+
 def fetch_floor_lines(fetched: dict[str, Any], pages_per_article: float, cores: int,
-                      baseline_pps: float, extraction_pps: float) -> list[str]:
+                      baseline_pps: float, extractions: dict[str, float]) -> list[str]:
     """What fetching alone costs per article, and the ceiling it leaves on ``cores``."""
     per_page = (fetched["crawler_cpu"] + fetched["server_cpu"]) / fetched["pages"]
     per_article = per_page * pages_per_article
@@ -125,8 +139,7 @@ def fetch_floor_lines(fetched: dict[str, Any], pages_per_article: float, cores: 
              f"    CPU per page: crawler {1000 * fetched['crawler_cpu'] / fetched['pages']:.2f} ms + site server "
              f"{1000 * fetched['server_cpu'] / fetched['pages']:.2f} ms; {pages_per_article:.2f} pages per "
              f"article: {1000 * per_article:.2f} ms per article to fetch"]
-    for name, pps in (("the baseline's trafilatura call", baseline_pps),
-                      ("healtharchive's extraction", extraction_pps)):
+    for name, pps in extractions.items():
         ceiling = cores / (per_article + 1 / pps)
         lines.append(f"    ceiling on {cores} cores of a Scrapy crawl that extracts with {name} and stores "
                      f"nothing: {ceiling:.1f} articles/s = {ceiling / baseline_pps:.2f}x the baseline")
@@ -249,6 +262,7 @@ def main() -> None:
             base_url = server.stdout.readline().strip() + "/"  # type: ignore[union-attr]
             pages = article_files(site)
             baseline, extraction = run_baseline(pages), run_extraction(pages)
+            fast = run_fast_trafilatura(pages)
             fetched = run_fetch_only(base_url, site, server.pid)
             results = {"healtharchive --workers 1": run_single(base_url, tmp / "w1.db", workers=1),
                        "healtharchive --workers 2": run_single(base_url, tmp / "w2.db", workers=2)}
@@ -274,7 +288,13 @@ def main() -> None:
     cores = default_workers()  # what a crawl's --workers defaults to
     print(f"    ceiling on {cores} cores with nothing but extraction: {cores * eps:.1f} articles/s = "
           f"{cores * eps / pps:.2f}x the baseline")
-    for line in fetch_floor_lines(fetched, fetched["pages"] / len(pages), cores, pps, eps):
+    extractions = {"the baseline's trafilatura call": pps,
+                   "trafilatura fast=True (no fallback)": fast["pages_per_s"],
+                   "healtharchive's extraction": eps}
+    print(f"{'trafilatura fast=True, 1 core':<40}{fast['pages']:>7.0f}{fast['pages']:>7.0f}"
+          f"{fast['seconds']:>8.1f}{fast['pages_per_s']:>8.1f}{fast['pages_per_s']:>8.1f}"
+          f"{fast['pages_per_s'] / pps:>7.2f}x{'':>8}{fast['peak_mb']:>8.0f}")
+    for line in fetch_floor_lines(fetched, fetched["pages"] / len(pages), cores, pps, extractions):
         print(line)
     for name, result in results.items():
         print(row(name, result, pps))
