@@ -32,11 +32,8 @@ def page_urls(base_url: str, site: Path) -> list[str]:
             for p in sorted(site.rglob("index.html"))]
 
 
-def process_seconds(pid: int | None = None) -> float:
-    """User + system CPU seconds of a process (this one by default)."""
-    if pid is None:
-        times = os.times()
-        return times.user + times.system
+def process_seconds(pid: int) -> float:
+    """User + system CPU seconds of another process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -75,7 +72,7 @@ def main() -> None:
 
     def mark(name: str) -> None:
         server = process_seconds(args.server_pid) if args.server_pid else 0.0
-        marks[name] = (time.perf_counter(), process_seconds(), server)
+        marks[name] = (time.perf_counter(), time.process_time(), server)
 
     def opened(spider: scrapy.Spider) -> None:
         mark("opened")

@@ -41,13 +41,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.crawl import (  # noqa: E402
-    _time_pages,
-    article_files,
-    generate_site,
-    run_baseline,
-    run_extraction,
-)
+from bench.crawl import article_files, generate_site, run_baseline, run_extraction  # noqa: E402
 from pipelines.scrapy_adapters import default_workers  # noqa: E402
 
 PAGES_PER_ARTICLE = 1.71  # a generated site has this many HTML pages per article
@@ -120,13 +114,6 @@ def run_fetch_only(base_url: str, site: Path, server_pid: int) -> dict[str, Any]
     if result["pages"] != result["requested"]:
         raise SystemExit(f"fetch-only run fetched {result['pages']} of {result['requested']} pages")
     return result
-
-
-def run_fast_trafilatura(files: list[Path]) -> dict[str, float]:
-    """trafilatura with metadata but without its fallback extractors (``fast=True``), one
-    core: the cheapest extraction that still calls trafilatura as the baseline does."""
-    return _time_pages(files, "import trafilatura\n",
-                       "trafilatura.bare_extraction(html, with_metadata=True, fast=True)", as_text=True)
 
 
 def fetch_floor_lines(fetched: dict[str, Any], pages_per_article: float, cores: int,
@@ -262,7 +249,7 @@ def main() -> None:
             base_url = server.stdout.readline().strip() + "/"  # type: ignore[union-attr]
             pages = article_files(site)
             baseline, extraction = run_baseline(pages), run_extraction(pages)
-            fast = run_fast_trafilatura(pages)
+            fast = run_baseline(pages, fast=True)
             fetched = run_fetch_only(base_url, site, server.pid)
             results = {"healtharchive --workers 1": run_single(base_url, tmp / "w1.db", workers=1),
                        "healtharchive --workers 2": run_single(base_url, tmp / "w2.db", workers=2)}

@@ -237,11 +237,13 @@ def test_summaries_holding_a_word_are_scored_before_other_matches(archive_engine
 
 def test_other_matches_fill_the_window_under_a_filter(archive_engine):
     _frequent_and_once(archive_engine, frequent=2, once=6)
-    # A site filter skips the title try: the holders, then other matches that pass.
+    # A site filter skips the title try: the holders, then the shortest other matches
+    # that pass (not the first saved).
     hits = search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.com"),
                            limit=5, rank_window=5)
     urls = [hit.url.removeprefix(BASE) for hit in hits]
     assert len(urls) == 5 and set(urls[:2]) == {"frequent0", "frequent1"}
+    assert set(urls[2:]) == {"once3", "once4", "once5"}
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
     assert search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.org"),
                            limit=5, rank_window=5) == []
