@@ -50,11 +50,13 @@ class ArticleAuthor(Base):
     __tablename__ = "article_authors"
     __table_args__ = (
         CheckConstraint(in_list_check("relation", AUTHOR_RELATIONS), name="relation"),
+        # An author's versions from the index alone (a search or export filter).
+        Index("ix_article_authors_author_id", "author_id", "article_version_id"),
     )
 
     article_version_id: Mapped[int] = _version_fk()
     position: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
     name: Mapped[str]
     relation: Mapped[str] = mapped_column(String(16))
     role: Mapped[str | None]

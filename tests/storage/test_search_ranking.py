@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, event, select, text
 from storage_samples import at, make_record
 
+from storage import search_ranking
 from storage.filters import ArticleFilter
 from storage.search import search_articles
 from storage.search_query import parse_query, to_tsquery
@@ -43,6 +44,14 @@ def _exact_order(engine: Engine, query: str, limit: int) -> list[int]:
             "SELECT article_id FROM article_search WHERE document @@ CAST(:q AS tsquery) "
             "ORDER BY ts_rank(document, CAST(:q AS tsquery), 1) DESC, article_id LIMIT :n"),
             {"q": tsquery, "n": limit}).scalars())
+
+
+@pytest.fixture(autouse=True)
+def no_autoanalyze(archive_engine: Engine) -> None:
+    """The lengths get statistics (which a ranking try reads) only when a test runs
+    ANALYZE, not whenever autovacuum comes by."""
+    with archive_engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE article_search SET (autovacuum_enabled = false)")
 
 
 @pytest.fixture
@@ -196,12 +205,12 @@ def test_a_query_without_an_and_tries_its_titles_once(archive_engine, ranking_st
     assert ["ts_filter" in sql for sql, _ in ranking_statements] == [True, False]
 
 
-def _frequent_and_once(engine: Engine, frequent: int, once: int) -> None:
+def _frequent_and_once(engine: Engine, frequent: int, once: int, *, long: bool = False) -> None:
     """No title names cortisol; ``frequent`` texts name it often (so their summaries
     hold it), ``once`` texts name it once (their summaries do not), each shorter than
-    the one saved before it."""
+    the one saved before it. ``long``: the frequent ones are the longest."""
     records = [make_record(f"{BASE}frequent{n}", title=f"Morning light {n}",
-                           text=FILLER * 2 + "Cortisol rises at dawn. " * (5 + n))
+                           text=FILLER * (20 if long else 2) + "Cortisol rises at dawn. " * (5 + n))
                for n in range(frequent)]
     records += [make_record(f"{BASE}once{n}", title=f"Evening habits {n}",
                             text=FILLER * (2 + once - n) + "Cortisol is one hormone among many.")
@@ -247,4 +256,55 @@ def test_other_matches_fill_the_window_under_a_filter(archive_engine):
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
     assert search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.org"),
                            limit=5, rank_window=5) == []
+
+
+
+def _analyze(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE article_search")
+
+
+def test_holders_and_the_shortest_matches_fill_the_window_from_the_indexes(
+        archive_engine, ranking_statements, monkeypatch):
+    # 2 holders, the longest, and 12 other matches, each shorter than the one saved
+    # before it; stage 1 first looks at the holders and the archive's shortest 40%.
+    _frequent_and_once(archive_engine, frequent=2, once=12, long=True)
+    _analyze(archive_engine)
+    monkeypatch.setattr(search_ranking, "SHORTEST_SHARE", 0.4)
+    hits = search_articles(archive_engine, "cortisol", limit=5, rank_window=5)
+    assert {hit.url.removeprefix(BASE) for hit in hits} == {
+        "frequent0", "frequent1", "once9", "once10", "once11"}
+    bounded = [sql for sql, _ in ranking_statements if "document_length <=" in sql]
+    assert [("ts_filter" in sql, sql in bounded) for sql, _ in ranking_statements] == [
+        (True, False), (False, True)]
+    # The same candidates as every match gives.
+    ranking_statements.clear()
+    monkeypatch.setattr(search_ranking, "SHORTEST_SHARE", 1.0)
+    assert search_articles(archive_engine, "cortisol", limit=5, rank_window=5) == hits
+
+
+def test_too_few_short_matches_look_at_every_match(archive_engine, ranking_statements,
+                                                   monkeypatch):
+    _frequent_and_once(archive_engine, frequent=2, once=12)
+    _analyze(archive_engine)
+    monkeypatch.setattr(search_ranking, "SHORTEST_SHARE", 0.4)
+    # The holders and the shortest 40% (4 others) do not fill a window of 8.
+    hits = search_articles(archive_engine, "cortisol", limit=8, rank_window=8)
+    assert [("ts_filter" in sql, "document_length <=" in sql)
+            for sql, _ in ranking_statements] == [(True, False), (False, True), (False, False)]
+    urls = {hit.url.removeprefix(BASE) for hit in hits}
+    assert urls == {"frequent0", "frequent1"} | {f"once{n}" for n in range(6, 12)}
+    hits = search_articles(archive_engine, "cortisol", limit=14, rank_window=14)
+    assert [hit.article_id for hit in hits] == _exact_order(archive_engine, "cortisol", 14)
+
+
+def test_lengths_without_statistics_or_a_selective_filter_skip_the_shortest_try(
+        archive_engine, ranking_statements):
+    _frequent_and_once(archive_engine, frequent=2, once=12)
+    search_articles(archive_engine, "cortisol", limit=5, rank_window=5)  # never analyzed
+    _analyze(archive_engine)
+    search_articles(archive_engine, "cortisol", filters=ArticleFilter(site="example.org"),
+                    limit=5, rank_window=5)
+    assert ranking_statements
+    assert not any("document_length <=" in sql for sql, _ in ranking_statements)
 
