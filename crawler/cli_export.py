@@ -50,8 +50,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = _engine(args.db, open_archive)
     try:
         url = engine.url.render_as_string(hide_password=False)
-        # Parquet too: the pool reads and encodes on every core while this process's
-        # writer thread parses and compresses (mostly outside the GIL) beside it. Leaving
+        # Parquet too: the pool reads and builds Arrow batches on every core while this
+        # process's writer thread compresses (mostly outside the GIL) beside it. Leaving
         # a core to the writer instead cost a third more time on two cores.
         workers = args.workers or default_workers()
         chunks = encoded_chunks(engine, url, args.format, options, workers=workers)
@@ -67,11 +67,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _write(chunks: Iterator[EncodedChunk], format_name: str, path: str | None) -> int:
     if format_name == "parquet":
-        from storage.parquet import write_jsonl_chunks
+        from storage.parquet import write_chunks
 
         assert path is not None
         try:
-            return write_jsonl_chunks((chunk.data for chunk in chunks), path)
+            return write_chunks((chunk.data for chunk in chunks), path)
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     if not path:

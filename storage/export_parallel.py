@@ -1,5 +1,5 @@
 """Exports encoded on every core: the archive's article ids cut into ranges, each range
-read and encoded (JSON Lines or CSV rows) in a worker process, the
+read and encoded (JSON Lines, CSV rows or Arrow IPC) in a worker process, the
 encoded chunks handed back in id order for the caller to write.
 
 Reading the archive and building records is Python work bound to one core; with the
@@ -12,6 +12,7 @@ archive's size.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import multiprocessing
 import os
@@ -28,7 +29,9 @@ from sqlalchemy import Engine, event, func, select
 from storage.export import (
     CSV_COLUMNS,
     ExportOptions,
+    RecordPage,
     iter_article_records,
+    iter_pages,
     to_csv_row,
 )
 from storage.models import Article
@@ -45,9 +48,9 @@ READER_CACHE_KIB = 4_096
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """One id range's records, encoded: ``data`` is UTF-8 JSON Lines (for Parquet too:
-    ``storage.parquet.write_jsonl_chunks`` turns them into row groups) or CSV rows (no
-    header); ``count`` records."""
+    """One id range's records, encoded: ``data`` is UTF-8 JSON Lines, CSV rows (no
+    header) or, for Parquet, an Arrow IPC stream (``storage.parquet.write_chunks`` makes
+    it a row group); ``count`` records."""
 
     count: int
     data: bytes
@@ -95,6 +98,20 @@ def encoded_chunks(
     # Readers open their own connections: this process's are closed first, so that no
     # reader process inherits one.
     engine.dispose()
+    # The readers share this process's memory until they write to it, and a garbage
+    # collection in a reader writes to every object it inherited: frozen, those are
+    # left alone (it cost each reader of a Parquet export some 20 MB, Arrow's modules
+    # and its compute functions included).
+    gc.freeze()
+    try:
+        yield from _pooled(fmt, options, ranges, database_url, workers)
+    finally:
+        gc.unfreeze()
+
+
+def _pooled(fmt: str, options: ExportOptions, ranges: list[tuple[int, int]], database_url: str,
+            workers: int) -> Iterator[EncodedChunk]:
+    """The chunks of ``ranges``, encoded by a pool of ``workers`` reader processes."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_start_worker,
                              initargs=(database_url,)) as pool:
         pending: deque[Future[EncodedChunk | None]] = deque()
@@ -117,7 +134,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     modules this process has loaded instead of importing them again, and no server
     process stands by; a forkserver's preloaded copy and its resource tracker cost the
     export some 45 MB. The pool forks all its processes at its first task, before the
-    Parquet writer starts its thread (``storage.parquet.write_jsonl_chunks``)."""
+    Parquet writer starts its thread (``storage.parquet.write_chunks``)."""
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
@@ -126,16 +143,28 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _encode_here(engine: Engine, fmt: str, options: ExportOptions) -> Iterator[EncodedChunk]:
+    if fmt == "parquet":
+        for page in iter_pages(engine, options, LOCAL_CHUNK):
+            yield _encode_pages([page])
+        return
     records = iter_article_records(engine, options=options)
     while chunk := encode_records(fmt, islice(records, LOCAL_CHUNK)):
         yield chunk
 
 
+def _encode_pages(pages: Iterable[RecordPage]) -> EncodedChunk:
+    """Pages of records as one Arrow IPC stream (a batch per page), for Parquet."""
+    from storage.parquet import encode_pages  # pyarrow, set up by storage.parquet
+
+    pages = list(pages)
+    return EncodedChunk(sum(len(page.rows) for page in pages), encode_pages(pages))
+
+
 def encode_records(fmt: str, records: Iterable[dict[str, Any]]) -> EncodedChunk | None:
-    """``records`` encoded for ``fmt`` (see ``EncodedChunk``); ``None`` if there are none.
-    JSON Lines and CSV are encoded as the records stream by, one at a time."""
+    """``records`` encoded as JSON Lines or CSV (see ``EncodedChunk``), one at a time
+    as they stream by; ``None`` if there are none."""
     count = 0
-    if fmt in ("jsonl", "parquet"):  # Parquet: the writer parses JSON Lines with Arrow
+    if fmt == "jsonl":
         import orjson
 
         parts = []
@@ -143,13 +172,15 @@ def encode_records(fmt: str, records: Iterable[dict[str, Any]]) -> EncodedChunk 
             parts.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
             count += 1
         data = b"".join(parts)
-    else:
+    elif fmt == "csv":
         text = io.StringIO(newline="")
         writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS)
         for record in records:
             writer.writerow(to_csv_row(record))
             count += 1
         data = text.getvalue().encode("utf-8")
+    else:
+        raise ValueError(f"records are encoded as jsonl or csv, not {fmt!r}")
     return EncodedChunk(count, data) if count else None
 
 
@@ -180,4 +211,7 @@ def _start_worker(database_url: str) -> None:
 def _encode_range(fmt: str, options: ExportOptions, first: int, last: int) -> EncodedChunk | None:
     assert _worker_engine is not None, "the pool's initializer opens the archive"
     ranged = replace(options, article_ids=(first, last))
+    if fmt == "parquet":
+        pages = list(iter_pages(_worker_engine, ranged))
+        return _encode_pages(pages) if pages else None
     return encode_records(fmt, iter_article_records(_worker_engine, options=ranged))

@@ -1,13 +1,10 @@
-"""Export records as Parquet (pyarrow): one row per record, lists kept as lists.
+"""Export records as Parquet (pyarrow), in ``storage.parquet_schema.SCHEMA``.
 
-``authors``, ``sections`` and ``references`` are ``list<struct>`` columns with the
-record's field names, ``tags``, ``affiliate_links`` and ``flags`` are
-``list<string>``, and the scalar fields keep their record types (timestamps
-stay the ISO strings of the JSON records, so the two formats compare equal).
 Rows are written in row groups as they stream in, so memory holds one group at a
-time. Records reach Arrow as JSON Lines, parsed by Arrow's C++ reader: cheaper than
-building tables from Python dicts, and what lets the export's worker processes
-(``storage.export_parallel``) hand over plain bytes.
+time. The archive's records reach Arrow column by column (``storage.parquet_batches``),
+from the export's reader processes as Arrow IPC streams (``storage.export_parallel``);
+records given as dicts (``write_records``) reach it as JSON Lines, parsed by Arrow's
+C++ reader, cheaper than building tables from Python dicts.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 # Arrow's jemalloc pool hands freed memory back to the system as it goes; the default
 # (mimalloc) keeps it, which grew an export's writer by some 30 MB. Read when pyarrow
@@ -31,42 +28,20 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
-from storage.export import ExportOptions, iter_article_records
+from storage.export import ExportOptions, RecordPage, iter_pages
+from storage.parquet_batches import ipc_stream, record_batch
+from storage.parquet_schema import SCHEMA
+
+__all__ = ["ROW_GROUP_SIZE", "SCHEMA", "encode_pages", "table_from_ipc", "table_from_jsonl", "write_chunks",
+           "write_parquet", "write_records"]
 
 ROW_GROUP_SIZE = 2_000
+Chunk = TypeVar("Chunk")
 
-_string, _int = pa.string(), pa.int64()
-AUTHOR = pa.struct([("name", _string), ("role", _string), ("bio", _string), ("url", _string),
-                    ("relation", _string)])
-SECTION = pa.struct([("heading", _string), ("level", _int), ("kind", _string), ("text", _string)])
-REFERENCE = pa.struct([("text", _string), ("title", _string), ("year", _int), ("url", _string),
-                       ("doi", _string), ("pmid", _string)])
-
-# Field order and nullability follow article.schema.json, then the export's extras.
-SCHEMA = pa.schema([
-    pa.field("url", _string, nullable=False),
-    pa.field("site", _string, nullable=False),
-    pa.field("kind", _string, nullable=False),
-    pa.field("title", _string, nullable=False),
-    pa.field("published", _string),
-    pa.field("updated", _string),
-    pa.field("authors", pa.list_(AUTHOR), nullable=False),
-    pa.field("category", _string),
-    pa.field("tags", pa.list_(_string), nullable=False),
-    pa.field("language", _string),
-    pa.field("text", _string, nullable=False),
-    pa.field("sections", pa.list_(SECTION), nullable=False),
-    pa.field("references", pa.list_(REFERENCE), nullable=False),
-    pa.field("affiliate_links", pa.list_(_string), nullable=False),
-    pa.field("flags", pa.list_(_string), nullable=False),
-    pa.field("content_hash", _string, nullable=False),
-    pa.field("first_seen", _string, nullable=False),
-    pa.field("last_seen", _string, nullable=False),
-    pa.field("version", _int, nullable=False),
-    pa.field("gone_at", _string),
-    pa.field("fetched_url", _string, nullable=False),
-])
-
+# Arrow sets up its compute functions when a process builds its first array: some
+# 30 MB of heap. Done here, in the process that forks the export's reader processes
+# (which build the record batches), they share it instead of each setting up its own.
+pa.array([0])
 
 def write_parquet(
     engine: Engine,
@@ -78,7 +53,9 @@ def write_parquet(
     """Write the records of ``options`` to ``out`` (a path or a binary file) as
     Parquet, zstd-compressed; the number of rows written. ``progress`` is called
     with the running count after each row group."""
-    return write_records(iter_article_records(engine, options=options), out, progress=progress)
+    pages = iter_pages(engine, options or ExportOptions(), ROW_GROUP_SIZE)
+    return write_chunks(pages, out, to_table=lambda page: pa.Table.from_batches(
+        [record_batch(page)]), progress=progress)
 
 
 def write_records(
@@ -89,7 +66,8 @@ def write_records(
 ) -> int:
     """Write ``records`` (schema records) to ``out`` as Parquet, a row group per
     ``ROW_GROUP_SIZE`` records; the number written."""
-    return write_jsonl_chunks(_jsonl_chunks(records, ROW_GROUP_SIZE), out, progress=progress)
+    return write_chunks(_jsonl_chunks(records, ROW_GROUP_SIZE), out, to_table=table_from_jsonl,
+                        progress=progress)
 
 
 def _jsonl_chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[bytes]:
@@ -113,23 +91,36 @@ def table_from_jsonl(data: bytes) -> pa.Table:
     return table.select(SCHEMA.names).cast(SCHEMA)
 
 
-def write_jsonl_chunks(
-    chunks: Iterable[bytes],
+def encode_pages(pages: Iterable[RecordPage]) -> bytes:
+    """Pages of the archive's records as one Arrow IPC stream, a batch per page (what
+    the export's reader processes hand over)."""
+    return ipc_stream(record_batch(page) for page in pages)
+
+
+def table_from_ipc(data: bytes) -> pa.Table:
+    """An Arrow IPC stream (as ``storage.parquet_batches.ipc_stream`` writes it) as a table."""
+    return pa.ipc.open_stream(data).read_all()
+
+
+def write_chunks(
+    chunks: Iterable[Chunk],
     out: str | Path | BinaryIO,
     *,
+    to_table: Callable[[Chunk], pa.Table] = table_from_ipc,  # type: ignore[assignment]
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write chunks of JSON Lines records to ``out`` as Parquet, one row group per
-    chunk, zstd-compressed; the number of rows written.
+    """Write ``chunks`` of records to ``out`` as Parquet, each turned into a table by
+    ``to_table`` (by default they are Arrow IPC streams) and written as one row group,
+    zstd-compressed; the number of rows written.
 
-    A writer thread parses and compresses (Arrow's C++, which releases the GIL) while
-    the calling thread keeps producing ``chunks`` (reading the archive, in Python): the
+    A writer thread builds the tables and compresses (Arrow's C++, which releases the
+    GIL) while the calling thread keeps producing ``chunks`` (reading the archive): the
     two overlap on two cores within one process, with two chunks at most in between.
     The first chunk is asked for before the thread starts: a producer that forks its
     reader processes (``storage.export_parallel``) forks them from a single thread."""
     stream = iter(chunks)
     first = next(stream, None)
-    handoff: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    handoff: queue.Queue[Chunk | None] = queue.Queue(maxsize=2)
     written = [0]
     failure: list[BaseException] = []
 
@@ -137,7 +128,7 @@ def write_jsonl_chunks(
         try:
             with pq.ParquetWriter(out, SCHEMA, compression="zstd") as writer:
                 while (chunk := handoff.get()) is not None:
-                    table = table_from_jsonl(chunk)
+                    table = to_table(chunk)
                     writer.write_table(table, row_group_size=max(table.num_rows, 1))
                     written[0] += table.num_rows
                     if progress is not None:

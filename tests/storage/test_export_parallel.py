@@ -13,7 +13,7 @@ from storage_samples import at, make_glossary_record, make_record
 from storage.export import ExportOptions, dump_csv, dump_jsonl, iter_article_records
 from storage.export_parallel import encoded_chunks, id_ranges
 from storage.filters import ArticleFilter
-from storage.parquet import SCHEMA, write_jsonl_chunks
+from storage.parquet import SCHEMA, table_from_jsonl, write_chunks
 from storage.writer import ArchiveWriter
 
 
@@ -67,7 +67,7 @@ def test_parquet_from_worker_chunks_equals_the_records(archive, tmp_path):
     path = tmp_path / "parallel.parquet"
     seen: list[int] = []
     chunks = _parallel(archive, "parquet", options)
-    assert write_jsonl_chunks((c.data for c in chunks), path, progress=seen.append) == 9
+    assert write_chunks((c.data for c in chunks), path, progress=seen.append) == 9
     assert seen[-1] == 9 and len(seen) == len(chunks)
     table = pq.read_table(path)
     assert table.schema.equals(SCHEMA)
@@ -94,7 +94,7 @@ def test_parquet_writer_thread_failure_reaches_the_caller(tmp_path):
         yield b"never parsed\n"
 
     with pytest.raises(pa.ArrowInvalid):
-        write_jsonl_chunks(chunks(), tmp_path / "bad.parquet")
+        write_chunks(chunks(), tmp_path / "bad.parquet", to_table=table_from_jsonl)
 
 
 def test_parquet_asks_for_the_first_chunk_before_its_writer_thread_starts(archive, tmp_path):
@@ -111,7 +111,7 @@ def test_parquet_asks_for_the_first_chunk_before_its_writer_thread_starts(archiv
             yield chunk.data
 
     before = threading.active_count()
-    assert write_jsonl_chunks(chunks(), tmp_path / "out.parquet") == 8
+    assert write_chunks(chunks(), tmp_path / "out.parquet") == 8
     assert threads_at_first_chunk == [before]
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 8
 
@@ -125,3 +125,18 @@ def test_the_readers_inherit_no_connection_and_the_engine_stays_usable(archive):
     assert len([first, *chunks]) > 1
     with archive.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM articles").scalar() == 8
+
+
+def test_the_readers_fork_from_frozen_objects_and_the_export_unfreezes_them(archive):
+    import gc
+
+    chunks = encoded_chunks(archive, _url(archive), "jsonl", ExportOptions(), workers=2, range_size=2)
+    next(chunks)  # the readers have been forked by now
+    assert gc.get_freeze_count() > 0
+    list(chunks)
+    assert gc.get_freeze_count() == 0
+    abandoned = encoded_chunks(archive, _url(archive), "jsonl", ExportOptions(), workers=2,
+                               range_size=2)
+    next(abandoned)
+    abandoned.close()
+    assert gc.get_freeze_count() == 0
