@@ -199,10 +199,12 @@ def _shortest_matches(matches: Any, holds: Any, longest: int, queries: Any,
 def _share_length(conn: Connection, share: float) -> int | None:
     """The length under which about ``share`` of the archive's search rows fall, read
     from the histogram ANALYZE (or autovacuum) keeps of the column; ``None`` without one."""
-    bounds = conn.exec_driver_sql(
+    bounds = conn.exec_driver_sql(  # of the table the search statements name
         "SELECT histogram_bounds::text::integer[] FROM pg_stats "
-        "WHERE schemaname = current_schema() AND tablename = 'article_search' "
-        "AND attname = 'document_length'").scalar()
+        "WHERE schemaname = (SELECT n.nspname FROM pg_class c JOIN pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE c.oid = 'article_search'::regclass) "
+        "AND tablename = 'article_search' AND attname = 'document_length' "
+        "AND NOT inherited").scalar()
     if not bounds:
         return None
     return int(bounds[round((len(bounds) - 1) * share)])
