@@ -32,8 +32,8 @@ from storage.export import ExportOptions, RecordPage, iter_pages
 from storage.parquet_batches import ipc_stream, record_batch
 from storage.parquet_schema import SCHEMA
 
-__all__ = ["ROW_GROUP_SIZE", "SCHEMA", "encode_pages", "table_from_ipc", "table_from_jsonl", "write_chunks",
-           "write_parquet", "write_records"]
+__all__ = ["ROW_GROUP_SIZE", "SCHEMA", "encode_pages", "table_from_ipc", "table_from_jsonl",
+           "write_chunks", "write_parquet", "write_records"]
 
 ROW_GROUP_SIZE = 2_000
 Chunk = TypeVar("Chunk")
@@ -42,6 +42,7 @@ Chunk = TypeVar("Chunk")
 # 30 MB of heap. Done here, in the process that forks the export's reader processes
 # (which build the record batches), they share it instead of each setting up its own.
 pa.array([0])
+
 
 def write_parquet(
     engine: Engine,
