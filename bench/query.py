@@ -10,8 +10,9 @@ For each engine:
    then ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``, as autovacuum would soon after);
 2. search: ``storage.search.search_articles`` over a fixed set of queries (words,
    phrases, prefixes, OR, exclusions, with and without filters), limit 20, snippets
-   included, in a fresh process; p50/p95 over every timed run; on PostgreSQL, how many queries get the
-   same top 20 as ranking every match by ``ts_rank`` (``storage.search_ranking``);
+   included, in a fresh process; p50/p95 over every timed run; on PostgreSQL, how
+   many queries get the same top 20 as ranking every match by ``ts_rank``
+   (``storage.search_ranking``);
 3. export: ``healtharchive export --format jsonl`` and ``--format parquet`` of the
    whole archive in a child process, one export process per core (rows/s, and the peak
    memory of the export's whole process tree, as PSS sampled every 0.2 s).

@@ -218,11 +218,15 @@ def serve(site: Path) -> subprocess.Popen[str]:
 
 
 def row(name: str, result: dict[str, Any], baseline_pps: float) -> str:
+    """One line of the table: a crawl, or a single-core extraction (its pages are its
+    articles; it has no PSS, only its peak RSS)."""
     pps = result["pages"] / result["seconds"]
     aps = result.get("articles", result["pages"]) / result["seconds"]
+    pss = result.get("peak_pss_mb")
     return (f"{name:<40}{result['pages']:>7.0f}{result.get('articles', result['pages']):>7.0f}"
             f"{result['seconds']:>8.1f}{pps:>8.1f}{aps:>8.1f}{aps / baseline_pps:>7.2f}x"
-            f"{result.get('peak_pss_mb', 0):>8.0f}{result.get('peak_rss_mb', result.get('peak_mb', 0)):>8.0f}")
+            f"{'' if pss is None else f'{pss:.0f}':>8}"
+            f"{result.get('peak_rss_mb', result.get('peak_mb', 0)):>8.0f}")
 
 
 def timeline_line(timeline: list[tuple[float, int, int]], points: int = 10) -> str:
@@ -266,21 +270,16 @@ def main() -> None:
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'run':<40}{'pages':>7}{'artcl':>7}{'seconds':>8}{'pages/s':>8}{'artcl/s':>8}"
           f"{'vs base':>8}{'PSS MB':>8}{'RSS MB':>8}")
-    print(f"{'plain trafilatura, 1 core (baseline)':<40}{baseline['pages']:>7.0f}{baseline['pages']:>7.0f}"
-          f"{baseline['seconds']:>8.1f}{pps:>8.1f}{pps:>8.1f}{1:>7.2f}x{'':>8}{baseline['peak_mb']:>8.0f}")
+    print(row("plain trafilatura, 1 core (baseline)", baseline, pps))
     eps = extraction["pages_per_s"]
-    print(f"{'healtharchive extraction only, 1 core':<40}{extraction['pages']:>7.0f}{extraction['pages']:>7.0f}"
-          f"{extraction['seconds']:>8.1f}{eps:>8.1f}{eps:>8.1f}{eps / pps:>7.2f}x{'':>8}"
-          f"{extraction['peak_mb']:>8.0f}")
+    print(row("healtharchive extraction only, 1 core", extraction, pps))
     cores = default_workers()  # what a crawl's --workers defaults to
     print(f"    ceiling on {cores} cores with nothing but extraction: {cores * eps:.1f} articles/s = "
           f"{cores * eps / pps:.2f}x the baseline")
     extractions = {"the baseline's trafilatura call": pps,
                    "trafilatura fast=True (no fallback)": fast["pages_per_s"],
                    "healtharchive's extraction": eps}
-    print(f"{'trafilatura fast=True, 1 core':<40}{fast['pages']:>7.0f}{fast['pages']:>7.0f}"
-          f"{fast['seconds']:>8.1f}{fast['pages_per_s']:>8.1f}{fast['pages_per_s']:>8.1f}"
-          f"{fast['pages_per_s'] / pps:>7.2f}x{'':>8}{fast['peak_mb']:>8.0f}")
+    print(row("trafilatura fast=True, 1 core", fast, pps))
     for line in fetch_floor_lines(fetched, fetched["pages"] / len(pages), cores, pps, extractions):
         print(line)
     for name, result in results.items():

@@ -67,11 +67,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _write(chunks: Iterator[EncodedChunk], format_name: str, path: str | None) -> int:
     if format_name == "parquet":
-        from storage.parquet import write_chunks
+        from storage.parquet import table_from_ipc, write_chunks
 
         assert path is not None
         try:
-            return write_chunks((chunk.data for chunk in chunks), path)
+            return write_chunks((chunk.data for chunk in chunks), path, to_table=table_from_ipc)
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     if not path:

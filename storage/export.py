@@ -101,8 +101,8 @@ class RecordPage(NamedTuple):
     """The rows of up to a chunk of records, in record order (the columns of
     ``_version_query``), and each child field's rows for them (``child_rows``)."""
 
-    rows: list[Row[Any]]
-    children: dict[str, list[Sequence[Any]]]
+    rows: Sequence[Row[Any]]
+    children: dict[str, Sequence[Sequence[Any]]]
 
 
 def iter_pages(engine: Engine, options: ExportOptions,
@@ -124,7 +124,7 @@ def iter_pages(engine: Engine, options: ExportOptions,
                 or_(Article.id > after[0], ArticleVersion.version > after[1]),
             )
         with engine.connect() as conn:
-            rows = list(conn.execute(page.limit(size)).all())
+            rows = conn.execute(page.limit(size)).all()
             children = child_rows(conn, [row.version_id for row in rows])
         if rows:
             yield RecordPage(rows, children)

@@ -71,6 +71,7 @@ _CHILD_QUERIES: dict[str, Select] = {
 CHILD_FIELDS = tuple(_CHILD_QUERIES)
 
 
+@cache
 def child_names(field: str) -> tuple[str, ...]:
     """The names of ``field``'s values in its rows (after the version id): one name for
     a list of strings, the object's keys for a list of objects."""
@@ -78,18 +79,18 @@ def child_names(field: str) -> tuple[str, ...]:
     return tuple(str(column.key) for column in values)
 
 
-def child_rows(conn: Connection, version_ids: Sequence[int]) -> dict[str, list[Sequence[Any]]]:
+def child_rows(conn: Connection, version_ids: Sequence[int]) -> dict[str, Sequence[Sequence[Any]]]:
     """Per field, the plain driver rows ``(version_id, *values)`` of ``version_ids``,
     ordered by version and position (every child column is text or an integer:
     nothing to convert)."""
     if not version_ids:
         return {field: [] for field in CHILD_FIELDS}
     ids = _ids_parameter(conn, version_ids)
-    return {field: list(conn.exec_driver_sql(sql, ids).all())
+    return {field: conn.exec_driver_sql(sql, ids).all()
             for field, sql in _child_statements(conn.dialect).items()}
 
 
-def group_children(rows: dict[str, list[Sequence[Any]]]) -> Children:
+def group_children(rows: dict[str, Sequence[Sequence[Any]]]) -> Children:
     """``child_rows`` as each version's list per field: a dict per row for a list of
     objects, the value itself for a list of strings."""
     children: Children = {}

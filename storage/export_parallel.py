@@ -5,7 +5,7 @@ encoded chunks handed back in id order for the caller to write.
 Reading the archive and building records is Python work bound to one core; with the
 ranges spread over a process pool an export scales with the cores while the output
 stays exactly what ``storage.export.iter_article_records`` gives, in the same order.
-At most ``2 x workers`` chunks are in flight, so memory stays bounded whatever the
+At most ``2 x workers`` ranges are in flight, so memory stays bounded whatever the
 archive's size.
 """
 
@@ -29,7 +29,6 @@ from sqlalchemy import Engine, event, func, select
 from storage.export import (
     CSV_COLUMNS,
     ExportOptions,
-    RecordPage,
     iter_article_records,
     iter_pages,
     to_csv_row,
@@ -40,15 +39,15 @@ FORMATS = ("jsonl", "csv", "parquet")
 # Article ids per range: big enough that a range's queries and its inter-process copy
 # are cheap next to its encoding, small enough to keep the pool busy to the end.
 RANGE_SIZE = 500
-# Records per chunk when everything happens in this process (bounded memory, and a
-# Parquet row group per chunk).
-LOCAL_CHUNK = 500
+# Records per encoded chunk, in a reader process or in this one (bounded memory, and a
+# Parquet row group per chunk): a range of current versions is one chunk.
+CHUNK_RECORDS = 500
 READER_CACHE_KIB = 4_096
 
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """One id range's records, encoded: ``data`` is UTF-8 JSON Lines, CSV rows (no
+    """Up to ``CHUNK_RECORDS`` records, encoded: ``data`` is UTF-8 JSON Lines, CSV rows (no
     header) or, for Parquet, an Arrow IPC stream (``storage.parquet.write_chunks`` makes
     it a row group); ``count`` records."""
 
@@ -91,7 +90,7 @@ def encoded_chunks(
     if workers <= 1 or len(ranges) <= 1 or options.limit is not None:
         reader = reading_engine(database_url)
         try:
-            yield from _encode_here(reader, fmt, options)
+            yield from _encode_chunks(reader, fmt, options)
         finally:
             reader.dispose()
         return
@@ -114,19 +113,18 @@ def _pooled(fmt: str, options: ExportOptions, ranges: list[tuple[int, int]], dat
     """The chunks of ``ranges``, encoded by a pool of ``workers`` reader processes."""
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_start_worker,
                              initargs=(database_url,)) as pool:
-        pending: deque[Future[EncodedChunk | None]] = deque()
+        pending: deque[Future[list[EncodedChunk]]] = deque()
         queued = iter(ranges)
         for first, last in queued:
             pending.append(pool.submit(_encode_range, fmt, options, first, last))
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            chunk = pending.popleft().result()
+            chunks = pending.popleft().result()
             for first, last in queued:  # keep the pool fed: one new range per range done
                 pending.append(pool.submit(_encode_range, fmt, options, first, last))
                 break
-            if chunk is not None:
-                yield chunk
+            yield from chunks
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -142,22 +140,19 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _encode_here(engine: Engine, fmt: str, options: ExportOptions) -> Iterator[EncodedChunk]:
+def _encode_chunks(engine: Engine, fmt: str, options: ExportOptions) -> Iterator[EncodedChunk]:
+    """The records of ``options`` encoded for ``fmt``, ``CHUNK_RECORDS`` at most per chunk:
+    JSON Lines and CSV from the records, Parquet (Arrow IPC, a batch per chunk) from the
+    pages they are built from."""
     if fmt == "parquet":
-        for page in iter_pages(engine, options, LOCAL_CHUNK):
-            yield _encode_pages([page])
+        from storage.parquet import encode_pages  # pyarrow, set up by storage.parquet
+
+        for page in iter_pages(engine, options, CHUNK_RECORDS):
+            yield EncodedChunk(len(page.rows), encode_pages([page]))
         return
     records = iter_article_records(engine, options=options)
-    while chunk := encode_records(fmt, islice(records, LOCAL_CHUNK)):
+    while chunk := encode_records(fmt, islice(records, CHUNK_RECORDS)):
         yield chunk
-
-
-def _encode_pages(pages: Iterable[RecordPage]) -> EncodedChunk:
-    """Pages of records as one Arrow IPC stream (a batch per page), for Parquet."""
-    from storage.parquet import encode_pages  # pyarrow, set up by storage.parquet
-
-    pages = list(pages)
-    return EncodedChunk(sum(len(page.rows) for page in pages), encode_pages(pages))
 
 
 def encode_records(fmt: str, records: Iterable[dict[str, Any]]) -> EncodedChunk | None:
@@ -208,10 +203,7 @@ def _start_worker(database_url: str) -> None:
     _worker_engine = reading_engine(database_url)
 
 
-def _encode_range(fmt: str, options: ExportOptions, first: int, last: int) -> EncodedChunk | None:
+def _encode_range(fmt: str, options: ExportOptions, first: int, last: int) -> list[EncodedChunk]:
     assert _worker_engine is not None, "the pool's initializer opens the archive"
     ranged = replace(options, article_ids=(first, last))
-    if fmt == "parquet":
-        pages = list(iter_pages(_worker_engine, ranged))
-        return _encode_pages(pages) if pages else None
-    return encode_records(fmt, iter_article_records(_worker_engine, options=ranged))
+    return list(_encode_chunks(_worker_engine, fmt, ranged))

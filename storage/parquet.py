@@ -107,11 +107,11 @@ def write_chunks(
     chunks: Iterable[Chunk],
     out: str | Path | BinaryIO,
     *,
-    to_table: Callable[[Chunk], pa.Table] = table_from_ipc,  # type: ignore[assignment]
+    to_table: Callable[[Chunk], pa.Table],
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write ``chunks`` of records to ``out`` as Parquet, each turned into a table by
-    ``to_table`` (by default they are Arrow IPC streams) and written as one row group,
+    ``to_table`` (``table_from_ipc`` for the export's chunks) and written as one row group,
     zstd-compressed; the number of rows written.
 
     A writer thread builds the tables and compresses (Arrow's C++, which releases the

@@ -74,7 +74,7 @@ def _list_column(field: str, rows: Sequence[Sequence[Any]], versions: list[int])
         offsets.append(len(order))
     list_type = SCHEMA.field(field).type
     values = _child_values(field, rows, list_type.value_type)
-    if len(order) != len(rows) or order != list(range(len(rows))):
+    if order != list(range(len(rows))):  # else already in record order
         values = values.take(pa.array(order, pa.int64()))
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values, type=list_type)
 

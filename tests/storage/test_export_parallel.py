@@ -13,7 +13,7 @@ from storage_samples import at, make_glossary_record, make_record
 from storage.export import ExportOptions, dump_csv, dump_jsonl, iter_article_records
 from storage.export_parallel import encoded_chunks, id_ranges
 from storage.filters import ArticleFilter
-from storage.parquet import SCHEMA, table_from_jsonl, write_chunks
+from storage.parquet import SCHEMA, table_from_ipc, table_from_jsonl, write_chunks
 from storage.writer import ArchiveWriter
 
 
@@ -67,7 +67,8 @@ def test_parquet_from_worker_chunks_equals_the_records(archive, tmp_path):
     path = tmp_path / "parallel.parquet"
     seen: list[int] = []
     chunks = _parallel(archive, "parquet", options)
-    assert write_chunks((c.data for c in chunks), path, progress=seen.append) == 9
+    assert write_chunks((c.data for c in chunks), path, to_table=table_from_ipc,
+                        progress=seen.append) == 9
     assert seen[-1] == 9 and len(seen) == len(chunks)
     table = pq.read_table(path)
     assert table.schema.equals(SCHEMA)
@@ -111,7 +112,7 @@ def test_parquet_asks_for_the_first_chunk_before_its_writer_thread_starts(archiv
             yield chunk.data
 
     before = threading.active_count()
-    assert write_chunks(chunks(), tmp_path / "out.parquet") == 8
+    assert write_chunks(chunks(), tmp_path / "out.parquet", to_table=table_from_ipc) == 8
     assert threads_at_first_chunk == [before]
     assert pq.read_table(tmp_path / "out.parquet").num_rows == 8
 

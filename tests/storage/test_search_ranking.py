@@ -277,10 +277,12 @@ def test_holders_and_the_shortest_matches_fill_the_window_from_the_indexes(
     bounded = [sql for sql, _ in ranking_statements if "document_length <=" in sql]
     assert [("ts_filter" in sql, sql in bounded) for sql, _ in ranking_statements] == [
         (True, False), (False, True)]
-    # The same candidates as every match gives.
+    # The same candidates as every match gives (as without statistics to bound them).
     ranking_statements.clear()
-    monkeypatch.setattr(search_ranking, "SHORTEST_SHARE", 1.0)
+    monkeypatch.setattr(search_ranking, "_share_length", lambda conn, share: None)
     assert search_articles(archive_engine, "cortisol", limit=5, rank_window=5) == hits
+    assert [("ts_filter" in sql, "document_length <=" in sql)
+            for sql, _ in ranking_statements] == [(True, False), (False, False)]
 
 
 def test_too_few_short_matches_look_at_every_match(archive_engine, ranking_statements,
